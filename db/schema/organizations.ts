@@ -1,0 +1,20 @@
+import { sql } from 'drizzle-orm'
+import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+
+export const organizations = pgTable(
+  'organizations',
+  {
+    key: uuid('key').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    domain: text('domain'),
+    // 'odc' (length, digit, upper case, common list) or 'asvs' (length and common list only), see AUTH-2.
+    passwordPolicy: text('password_policy').notNull().default('odc'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // One organization per deployment (ORG-1): a unique index over a constant admits a single row,
+  // so two concurrent first-run setups cannot both succeed.
+  (t) => [uniqueIndex('organizations_singleton').on(sql`(true)`)],
+)
+
+export type Organization = typeof organizations.$inferSelect

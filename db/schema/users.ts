@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm'
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { userStatus } from './enums'
+
+export const users = pgTable(
+  'users',
+  {
+    key: uuid('key').primaryKey().defaultRandom(),
+    name: text('name').notNull().default(''),
+    email: text('email'),
+    photoUrl: text('photo_url'),
+    status: userStatus('status').notNull(),
+    isEmailVerified: boolean('is_email_verified').notNull().default(false),
+    // Derived from grants and kept in step by the use cases that change grants, so that the
+    // member / end-user filters and counts are index lookups instead of joins over all users.
+    isMember: boolean('is_member').notNull().default(false),
+    isEndUser: boolean('is_end_user').notNull().default(false),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+    // One index per sort the users list offers; the key breaks ties for keyset pagination.
+    index('users_name_sort_idx').on(sql`lower(${t.name})`, t.key),
+    index('users_email_sort_idx').on(sql`lower(coalesce(${t.email}, ''))`, t.key),
+    index('users_status_sort_idx').on(t.status, t.key),
+    index('users_last_login_sort_idx').on(t.lastLoginAt, t.key),
+    index('users_created_sort_idx').on(t.createdAt, t.key),
+    // Substring search over name and email.
+    index('users_search_trgm_idx').using('gin', sql`(lower(${t.name} || ' ' || coalesce(${t.email}, ''))) gin_trgm_ops`),
+    index('users_member_idx').on(t.isMember, sql`lower(${t.name})`, t.key),
+    index('users_end_user_idx').on(t.isEndUser, sql`lower(${t.name})`, t.key),
+  ],
+)
+
+export type User = typeof users.$inferSelect

@@ -1,0 +1,20 @@
+import { defineConfig, globalIgnores } from 'eslint/config'
+import nextVitals from 'eslint-config-next/core-web-vitals'
+import nextTs from 'eslint-config-next/typescript'
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  globalIgnores(['.next/**', '.data/**', 'node_modules/**', 'next-env.d.ts', 'db/migrations/**', 'test-results/**', 'playwright-report/**']),
+  {
+    // Pages and components reach data only through use cases in lib/ (STYLE: data flows one way).
+    files: ['app/**', 'components/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@/db', '@/db/*', '**/db/client', 'drizzle-orm', 'drizzle-orm/*', 'pg'], message: 'Call a use case in lib/ instead of the database.' },
+        ],
+      }],
+    },
+  },
+])

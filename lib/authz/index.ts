@@ -1,0 +1,56 @@
+import 'server-only'
+import { eq } from 'drizzle-orm'
+import type { Tx } from '@/db/client'
+import { users } from '@/db/schema'
+import { nowOf, type Ctx } from '../context'
+import { ForbiddenError, UnauthenticatedError } from '../errors'
+import { check, type Decision } from './evaluate'
+import { loadCatalogue, loadUserPrincipal } from './load'
+import type { Catalogue, CheckTarget, Principal } from './model'
+
+export type { Decision } from './evaluate'
+
+const catalogues = new WeakMap<Ctx, Catalogue>()
+
+export async function catalogueFor(tx: Tx, ctx: Ctx): Promise<Catalogue> {
+  let c = catalogues.get(ctx)
+  if (!c) {
+    c = await loadCatalogue(tx)
+    catalogues.set(ctx, c)
+  }
+  return c
+}
+
+/**
+ * The acting user's grants, read from the database inside the use case's transaction and kept on
+ * the request context (loaded once per request). A user who is no longer Active has no authority,
+ * whatever their session says (AUTHZ-5).
+ */
+export async function principalFor(tx: Tx, ctx: Ctx): Promise<Principal> {
+  if (ctx.principal) return ctx.principal
+  const actor = ctx.actor
+  if (!actor) throw new UnauthenticatedError()
+  if (actor.type !== 'user') throw new ForbiddenError('Only a signed-in member can do this.')
+  const [user] = await tx.select({ key: users.key, status: users.status, email: users.email }).from(users).where(eq(users.key, actor.userKey))
+  if (!user || user.status !== 'Active') throw new UnauthenticatedError('Your account is no longer active.')
+  ctx.principal = await loadUserPrincipal(tx, { key: user.key, label: actor.label })
+  return ctx.principal
+}
+
+export async function checkPermission(tx: Tx, ctx: Ctx, slug: string, target: CheckTarget = {}): Promise<Decision | 'system'> {
+  if (ctx.actor?.type === 'system') return 'system'
+  const principal = await principalFor(tx, ctx)
+  return check(principal, await catalogueFor(tx, ctx), slug, target, nowOf(ctx))
+}
+
+/** Throws ForbiddenError (with the evaluator's reason) unless the actor holds the permission. */
+export async function requirePermission(tx: Tx, ctx: Ctx, slug: string, target: CheckTarget = {}): Promise<void> {
+  const decision = await checkPermission(tx, ctx, slug, target)
+  if (decision === 'system' || decision.allowed) return
+  throw new ForbiddenError(`You do not have permission to do this (${slug}).`, decision.reason)
+}
+
+/** For use cases any signed-in, active member may run on their own behalf (their own profile, sessions). */
+export async function requireSignedIn(tx: Tx, ctx: Ctx): Promise<Principal> {
+  return principalFor(tx, ctx)
+}

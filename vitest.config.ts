@@ -1,0 +1,34 @@
+import path from 'node:path'
+import { defineConfig } from 'vitest/config'
+
+const alias = {
+  '@': path.resolve(import.meta.dirname),
+  'server-only': path.resolve(import.meta.dirname, 'test/server-only-stub.ts'),
+}
+
+const integration = ['lib/**/*.int.test.ts', 'app/**/*.int.test.ts', 'scripts/**/*.int.test.ts']
+const withPostgres = Boolean(process.env.TEST_DATABASE_URL)
+
+// Integration tests run once on the embedded database and, when TEST_DATABASE_URL is set, once more
+// on the PostgreSQL server: the same use cases must behave identically on both (RUN-2).
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+    projects: [
+      { resolve: { alias }, test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: integration } },
+      {
+        resolve: { alias },
+        test: { name: 'pglite', include: integration, testTimeout: 30_000, hookTimeout: 60_000, env: { GATEHOUSE_TEST_TARGET: 'pglite', LOG_LEVEL: 'silent' } },
+      },
+      ...(withPostgres
+        ? [
+            {
+              resolve: { alias },
+              test: { name: 'postgres', include: integration, testTimeout: 30_000, hookTimeout: 60_000, env: { GATEHOUSE_TEST_TARGET: 'postgres', LOG_LEVEL: 'silent' } },
+            },
+          ]
+        : []),
+    ],
+  },
+})
