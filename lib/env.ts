@@ -26,7 +26,7 @@ export type Env = z.infer<typeof schema> & { AUTH_SECRET: string; APP_URL: strin
 
 let cached: Env | undefined
 
-function blankToUndefined(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
+function blankToUndefined(source: Record<string, string | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
   for (const name of Object.keys(schema.shape)) {
     const value = source[name]
@@ -35,7 +35,7 @@ function blankToUndefined(source: NodeJS.ProcessEnv): Record<string, string | un
   return out
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(blankToUndefined(source))
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || 'config'}: ${i.message}`)

@@ -165,7 +165,7 @@ CREATE UNIQUE INDEX "users_email_unique" ON "users" USING btree (lower("email"))
 CREATE INDEX "users_name_sort_idx" ON "users" USING btree (lower("name"),"key");--> statement-breakpoint
 CREATE INDEX "users_email_sort_idx" ON "users" USING btree (lower(coalesce("email", '')),"key");--> statement-breakpoint
 CREATE INDEX "users_status_sort_idx" ON "users" USING btree ("status","key");--> statement-breakpoint
-CREATE INDEX "users_last_login_sort_idx" ON "users" USING btree ("last_login_at","key");--> statement-breakpoint
+CREATE INDEX "users_last_login_sort_idx" ON "users" USING btree (coalesce("last_login_at", '-infinity'::timestamptz),"key");--> statement-breakpoint
 CREATE INDEX "users_created_sort_idx" ON "users" USING btree ("created_at","key");--> statement-breakpoint
 CREATE INDEX "users_search_trgm_idx" ON "users" USING gin ((lower("name" || ' ' || coalesce("email", ''))) gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "users_member_idx" ON "users" USING btree ("is_member",lower("name"),"key");--> statement-breakpoint

@@ -25,7 +25,8 @@ export const users = pgTable(
     index('users_name_sort_idx').on(sql`lower(${t.name})`, t.key),
     index('users_email_sort_idx').on(sql`lower(coalesce(${t.email}, ''))`, t.key),
     index('users_status_sort_idx').on(t.status, t.key),
-    index('users_last_login_sort_idx').on(t.lastLoginAt, t.key),
+    // Never-signed-in users sort first: keyset comparison needs a value, not NULL.
+    index('users_last_login_sort_idx').on(sql`coalesce(${t.lastLoginAt}, '-infinity'::timestamptz)`, t.key),
     index('users_created_sort_idx').on(t.createdAt, t.key),
     // Substring search over name and email.
     index('users_search_trgm_idx').using('gin', sql`(lower(${t.name} || ' ' || coalesce(${t.email}, ''))) gin_trgm_ops`),

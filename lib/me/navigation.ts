@@ -1,0 +1,21 @@
+import 'server-only'
+import { catalogueFor, principalFor } from '../authz'
+import { holdsAnywhere } from '../authz/evaluate'
+import { nowOf, withTransaction, type Ctx } from '../context'
+
+export type Navigation = { users: boolean; invite: boolean; audit: boolean; mailbox: boolean }
+
+/** Which portal sections to show (UI-13). Comfort only: every use case checks again. */
+export async function getNavigation(ctx: Ctx): Promise<Navigation> {
+  return withTransaction(ctx, async (tx, ctx) => {
+    const me = await principalFor(tx, ctx)
+    const catalogue = await catalogueFor(tx, ctx)
+    const holds = (slug: string) => holdsAnywhere(me, catalogue, slug, nowOf(ctx))
+    return {
+      users: holds('users.manage') || holds('users.view_members') || holds('endusers.view'),
+      invite: holds('users.manage_member_access'),
+      audit: holds('org.view_audit'),
+      mailbox: holds('users.manage'),
+    }
+  })
+}

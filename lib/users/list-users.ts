@@ -1,0 +1,141 @@
+import 'server-only'
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import type { Tx } from '@/db/client'
+import { roleAssignments, roles, users, type UserStatus } from '@/db/schema'
+import { checkPermission } from '../authz'
+import { withTransaction, type Ctx } from '../context'
+import { ForbiddenError } from '../errors'
+import { escapeLike, parse } from '../validation'
+import { listUsersSchema, type UserSort } from './schemas'
+
+export type UserRow = {
+  key: string
+  name: string
+  email: string | null
+  status: UserStatus
+  isMember: boolean
+  isEndUser: boolean
+  organizationRole: string | null
+  lastLoginAt: Date | null
+  createdAt: Date
+}
+
+export type UserPage = {
+  rows: UserRow[]
+  /** Cursors for the neighbouring pages, or null at either end. */
+  next: string | null
+  previous: string | null
+  /** Exact up to 10 000; beyond that `totalIsLowerBound` is set (counting a million rows per page view is not free). */
+  total: number
+  totalIsLowerBound: boolean
+}
+
+const COUNT_CAP = 10_000
+
+// Each sort is an expression with a matching index (db/schema/users.ts); the key breaks ties.
+const sortExpressions: Record<UserSort, SQL> = {
+  name: sql`lower(${users.name})`,
+  email: sql`lower(coalesce(${users.email}, ''))`,
+  status: sql`${users.status}`,
+  lastLogin: sql`coalesce(${users.lastLoginAt}, '-infinity'::timestamptz)`,
+  created: sql`${users.createdAt}`,
+}
+
+type Cursor = [string | null, string]
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
+function decodeCursor(raw: string | undefined): Cursor | undefined {
+  if (!raw) return undefined
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+    if (Array.isArray(value) && value.length === 2 && typeof value[1] === 'string' && /^[0-9a-f-]{36}$/i.test(value[1])) return value as Cursor
+  } catch {
+    // a mangled cursor restarts from the first page
+  }
+  return undefined
+}
+
+
+/** Which users the actor may see: users.manage sees all; otherwise members and/or end-users. */
+async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
+  const all = await checkPermission(tx, ctx, 'users.manage')
+  if (all === 'system' || all.allowed) return undefined
+  const members = await checkPermission(tx, ctx, 'users.view_members')
+  const endUsers = await checkPermission(tx, ctx, 'endusers.view', {})
+  const seesMembers = members !== 'system' && members.allowed
+  const seesEndUsers = endUsers !== 'system' && (endUsers.allowed || endUsers.nearMisses.some((m) => m.why === 'no-stage'))
+  if (seesMembers && seesEndUsers) return sql`(${users.isMember} or ${users.isEndUser})`
+  if (seesMembers) return eq(users.isMember, true)
+  if (seesEndUsers) return eq(users.isEndUser, true)
+  throw new ForbiddenError('You do not have permission to see users.', members === 'system' ? undefined : members.reason)
+}
+
+/**
+ * The users list (UI-3): search, filters and every sort use keyset pagination over an index, so the
+ * thousandth page costs what the first does.
+ */
+export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
+  const p = parse(listUsersSchema, input)
+  return withTransaction(ctx, async (tx, ctx) => {
+    const filters: (SQL | undefined)[] = [await visibility(tx, ctx)]
+    if (p.q) filters.push(sql`lower(${users.name} || ' ' || coalesce(${users.email}, '')) like ${'%' + escapeLike(p.q.toLowerCase()) + '%'}`)
+    if (p.status) filters.push(eq(users.status, p.status))
+    if (p.kind === 'member') filters.push(eq(users.isMember, true))
+    if (p.kind === 'end-user') filters.push(eq(users.isEndUser, true))
+    const where = and(...filters)
+
+    const expr = sortExpressions[p.sort]
+    const backwards = Boolean(p.before) && !p.after
+    const cursor = decodeCursor(backwards ? p.before : p.after)
+    // Walking backwards flips the order; the page is reversed again below.
+    const ascending = (p.dir === 'asc') !== backwards
+    const keyset = cursor ? (ascending ? sql`(${expr}, ${users.key}) > (${cursor[0]}, ${cursor[1]})` : sql`(${expr}, ${users.key}) < (${cursor[0]}, ${cursor[1]})`) : undefined
+    const order = ascending ? [asc(expr), asc(users.key)] : [desc(expr), desc(users.key)]
+
+    const fetched = await tx
+      .select({
+        key: users.key,
+        name: users.name,
+        email: users.email,
+        status: users.status,
+        isMember: users.isMember,
+        isEndUser: users.isEndUser,
+        lastLoginAt: users.lastLoginAt,
+        createdAt: users.createdAt,
+        // As text: a JavaScript Date would drop the microseconds that the keyset comparison needs.
+        sortValue: sql<string | null>`(${expr})::text`,
+      })
+      .from(users)
+      .where(and(where, keyset))
+      .orderBy(...order)
+      .limit(p.perPage + 1)
+    const hasMore = fetched.length > p.perPage
+    const page = fetched.slice(0, p.perPage)
+    if (backwards) page.reverse()
+
+    const [{ n }] = (await tx.execute(sql`select count(*)::int as n from (select 1 from ${users} where ${where ?? sql`true`} limit ${COUNT_CAP + 1}) capped`)).rows as [{ n: number }]
+
+    // Organization roles of the rows on this page, in one query (no N+1).
+    const keys = page.map((r) => r.key)
+    const orgRoles = keys.length
+      ? await tx
+          .select({ userKey: roleAssignments.userKey, name: roles.name })
+          .from(roleAssignments)
+          .innerJoin(roles, eq(roles.key, roleAssignments.roleKey))
+          .where(and(inArray(roleAssignments.userKey, keys), isNull(roleAssignments.appKey)))
+      : []
+    const roleOf = new Map(orgRoles.map((r) => [r.userKey, r.name]))
+
+    const first = page[0]
+    const last = page[page.length - 1]
+    const atStart = backwards ? !hasMore : !cursor
+    const atEnd = backwards ? false : !hasMore
+    return {
+      rows: page.map(({ sortValue: _, ...r }) => ({ ...r, organizationRole: roleOf.get(r.key) ?? null })),
+      next: !atEnd && last ? encodeCursor([last.sortValue, last.key]) : null,
+      previous: !atStart && first ? encodeCursor([first.sortValue, first.key]) : null,
+      total: Math.min(n, COUNT_CAP),
+      totalIsLowerBound: n > COUNT_CAP,
+    }
+  })
+}

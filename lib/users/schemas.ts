@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import { userStatus } from '@/db/schema/enums'
+import { emailSchema, optionalPersonNameSchema, passwordSchema, uuidSchema } from '../validation'
+
+export const userKeySchema = z.strictObject({ userKey: uuidSchema })
+
+export const inviteMemberSchema = z.strictObject({
+  email: emailSchema,
+  name: optionalPersonNameSchema,
+  roleKey: uuidSchema.or(z.literal('')).transform((v) => v || null).refine((v) => v !== null, 'Choose the organization role the member will hold.'),
+})
+export type InviteMemberInput = z.input<typeof inviteMemberSchema>
+
+export const setOrganizationRoleSchema = z.strictObject({
+  userKey: uuidSchema,
+  // '' means "No role".
+  roleKey: uuidSchema.or(z.literal('')).transform((v) => v || null),
+})
+
+export const acceptInvitationSchema = z.strictObject({
+  token: z.string().min(20).max(100),
+  code: z.string({ error: 'Enter the 6-digit code from the email.' }).trim().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.'),
+  name: z.string().trim().max(120, 'Names have at most 120 characters.').optional(),
+  password: passwordSchema,
+})
+
+export const USER_SORTS = ['name', 'email', 'status', 'lastLogin', 'created'] as const
+export type UserSort = (typeof USER_SORTS)[number]
+
+export const listUsersSchema = z.object({
+  q: z.string().trim().max(100).optional().default(''),
+  status: z.enum(userStatus.enumValues).optional().catch(undefined),
+  kind: z.enum(['member', 'end-user']).optional().catch(undefined),
+  sort: z.enum(USER_SORTS).optional().catch(undefined).default('name'),
+  dir: z.enum(['asc', 'desc']).optional().catch(undefined).default('asc'),
+  after: z.string().max(300).optional(),
+  before: z.string().max(300).optional(),
+  perPage: z.coerce.number().int().catch(50).transform((n) => Math.min(100, Math.max(10, n))).default(50),
+})
+export type ListUsersInput = z.input<typeof listUsersSchema>
