@@ -1,0 +1,117 @@
+import type { Metadata } from 'next'
+import { ConfirmAction } from '@/components/forms/confirm-action'
+import { Badge } from '@/components/ui/badge'
+import { Card, EmptyState, PageHeader } from '@/components/ui/card'
+import { getMyAccess } from '@/lib/me/get-my-access'
+import { loadPage } from '@/lib/page-guard'
+import { requireMemberContext } from '@/lib/request'
+import { listMySessions } from '@/lib/users/sessions'
+import { revokeOtherSessionsAction, revokeSessionAction } from './actions'
+
+export const metadata: Metadata = { title: 'My access' }
+
+const fmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+const stateTone = { active: 'green', scheduled: 'amber', expired: 'slate' } as const
+
+export default async function MePage() {
+  const ctx = await requireMemberContext()
+  const [access, sessions] = await loadPage(() => Promise.all([getMyAccess(ctx), listMySessions(ctx)]))
+  return (
+    <>
+      <PageHeader title="My access" description={`Signed in as ${access.label}. What you can do, where, and why.`} />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Organization role">
+          {access.organizationRole ? (
+            <p className="flex items-center gap-2">
+              <span className="font-medium">{access.organizationRole.name}</span>
+              <Badge tone={stateTone[access.organizationRole.state]}>{access.organizationRole.state}</Badge>
+            </p>
+          ) : (
+            <p className="text-sm text-slate-500">No organization role.</p>
+          )}
+        </Card>
+        <Card title="App roles" className="lg:col-span-2">
+          {access.appRoles.length ? (
+            <ul className="space-y-1 text-sm">
+              {access.appRoles.map((r) => (
+                <li key={`${r.appName}-${r.roleName}`}>
+                  <span className="font-medium">{r.appName}</span>: {r.roleName} <Badge tone={stateTone[r.state]}>{r.state}</Badge>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-slate-500">No roles for individual apps.</p>
+          )}
+        </Card>
+      </div>
+
+      <Card title="Effective permissions" description="Each permission you hold, with the role, scope and stages it comes from." className="mt-6">
+        {access.categories.length === 0 ? (
+          <EmptyState title="You hold no permissions">Ask an administrator for a role.</EmptyState>
+        ) : (
+          <div className="space-y-6">
+            {access.categories.map((c) => (
+              <section key={c.category} aria-labelledby={`cat-${c.category}`}>
+                <h3 id={`cat-${c.category}`} className="mb-2 text-sm font-semibold tracking-wide text-slate-500 uppercase">
+                  {c.category}
+                </h3>
+                <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+                  {c.permissions.map((p) => (
+                    <li key={p.slug} className="grid gap-1 py-2 text-sm sm:grid-cols-[14rem_1fr]">
+                      <div>
+                        <p className="font-medium">{p.name}</p>
+                        <p className="text-xs text-slate-500">{p.purpose}</p>
+                      </div>
+                      <ul className="space-y-0.5">
+                        {p.sources.map((s, i) => (
+                          <li key={i} className="text-slate-600 dark:text-slate-300">
+                            From <span className="font-medium">{s.scopeLabel}</span> · <span>{s.stageLabel}</span>
+                            {s.viaLabel && <span className="text-slate-500"> · {s.viaLabel}</span>}
+                          </li>
+                        ))}
+                      </ul>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ))}
+          </div>
+        )}
+      </Card>
+
+      <Card
+        title="Sessions"
+        description="Where you are signed in to the portal. Sessions end 12 hours after sign-in."
+        className="mt-6"
+        actions={
+          sessions.length > 1 ? (
+            <ConfirmAction action={revokeOtherSessionsAction} fields={{}} label="Sign out all other sessions" title="Sign out all other sessions?" description="Every other browser signed in to your account will be signed out at its next request. This browser stays signed in." confirmLabel="Sign out others" />
+          ) : undefined
+        }
+      >
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          {sessions.map((s) => (
+            <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
+              <div>
+                <p className="font-medium">
+                  {s.userAgent ?? 'Unknown browser'} {s.current && <Badge tone="blue">This session</Badge>}
+                </p>
+                <p className="text-xs text-slate-500">
+                  {s.ip ?? 'unknown address'} · signed in {fmt.format(s.createdAt)} UTC · last active {fmt.format(s.lastSeenAt)} UTC · ends {fmt.format(s.expiresAt)} UTC
+                </p>
+              </div>
+              <ConfirmAction
+                action={revokeSessionAction}
+                fields={{ id: s.id }}
+                label={s.current ? 'Sign out' : 'Sign out this session'}
+                title={s.current ? 'Sign out of this browser?' : 'Sign out this session?'}
+                description={s.current ? 'You will be taken to the sign-in page.' : 'That browser will be signed out at its next request.'}
+                confirmLabel="Sign out"
+              />
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </>
+  )
+}
