@@ -31,7 +31,15 @@ export async function openDatabase(): Promise<Database> {
   const { DATABASE_URL, DATA_DIR } = env()
   if (DATABASE_URL) return connect({ connectionString: DATABASE_URL })
   const endpoint = await ensureEmbedded(DATA_DIR)
-  return connect({ host: endpoint.host, port: endpoint.port, user: 'postgres', database: 'postgres', max: 8 }, endpoint.stop)
+  const database = connect({ host: endpoint.host, port: endpoint.port, user: 'postgres', database: 'postgres', max: 8 }, endpoint.stop)
+  if (!endpoint.hosted) {
+    // Another process hosts the embedded database. If it goes away (a CLI command that hosted it
+    // exits), forget this connection so the next request finds or becomes the new host.
+    database.pool.on('error', () => {
+      if (holder.__gatehouseDb) void holder.__gatehouseDb.then((current) => current === database && (holder.__gatehouseDb = undefined), () => {})
+    })
+  }
+  return database
 }
 
 // One database per process, opened on first use (never at import time, so `next build` needs none)

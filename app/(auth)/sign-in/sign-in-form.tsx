@@ -1,7 +1,7 @@
 'use client'
 
 import { FormMessage } from '@/components/forms/form-message'
-import { fieldErrors, useFormAction } from '@/components/forms/use-form-action'
+import { fieldErrors, submitted, useFormAction } from '@/components/forms/use-form-action'
 import { Field, TextInput } from '@/components/ui/field'
 import { SubmitButton } from '@/components/ui/submit-button'
 import { signInAction } from '../actions'
@@ -12,7 +12,7 @@ export function SignInForm() {
   return (
     <form action={action} className="space-y-4">
       <Field label="Email" name="email" errors={errors('email')}>
-        <TextInput name="email" type="email" required autoComplete="username" autoFocus errors={errors('email')} />
+        <TextInput name="email" defaultValue={submitted(state, 'email')} type="email" required autoComplete="username" autoFocus errors={errors('email')} />
       </Field>
       <Field label="Password" name="password" errors={errors('password')}>
         <TextInput name="password" type="password" required autoComplete="current-password" errors={errors('password')} />

@@ -11,6 +11,7 @@ import { revokeOtherSessionsAction, revokeSessionAction } from './actions'
 export const metadata: Metadata = { title: 'My access' }
 
 const fmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-')
 const stateTone = { active: 'green', scheduled: 'amber', expired: 'slate' } as const
 
 export default async function MePage() {
@@ -51,8 +52,8 @@ export default async function MePage() {
         ) : (
           <div className="space-y-6">
             {access.categories.map((c) => (
-              <section key={c.category} aria-labelledby={`cat-${c.category}`}>
-                <h3 id={`cat-${c.category}`} className="mb-2 text-sm font-semibold tracking-wide text-slate-500 uppercase">
+              <section key={c.category} aria-labelledby={`cat-${slug(c.category)}`}>
+                <h3 id={`cat-${slug(c.category)}`} className="mb-2 text-sm font-semibold tracking-wide text-slate-500 uppercase">
                   {c.category}
                 </h3>
                 <ul className="divide-y divide-slate-100 dark:divide-slate-800">

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import { formValues, runAction } from '@/lib/actions'
+import type { UserNotice } from './notices'
 import { getRequestContext } from '@/lib/request'
 import { deleteUser } from '@/lib/users/delete-user'
 import { inviteMember } from '@/lib/users/invite-member'
@@ -17,27 +18,30 @@ export async function inviteMemberAction(_prev: unknown, formData: FormData) {
   const ctx = await getRequestContext()
   const result = await runAction(() => inviteMember(ctx, formValues(formData)))
   if (!result.ok) return result
-  redirect(`/users/${result.data!.userKey}?invited=1`)
+  redirect(`/users/${result.data!.userKey}?notice=invited`)
 }
 
-function userAction<T>(fn: (ctx: Awaited<ReturnType<typeof getRequestContext>>, input: unknown) => Promise<T>, message: (data: T) => string) {
+/**
+ * Runs a use case on one user and, on success, reloads the user page with a notice: the button
+ * that was pressed may no longer exist on the new page (a deactivated user has no Deactivate).
+ */
+function userAction(fn: (ctx: Awaited<ReturnType<typeof getRequestContext>>, input: unknown) => Promise<unknown>, notice: UserNotice) {
   return async (_prev: unknown, formData: FormData) => {
     const ctx = await getRequestContext()
     const values = formValues(formData)
     const result = await runAction(() => fn(ctx, values))
-    if (typeof values.userKey === 'string') revalidatePath(`/users/${values.userKey}`)
-    return result.ok ? { ...result, message: message(result.data as T) } : result
+    if (!result.ok || typeof values.userKey !== 'string') return result
+    revalidatePath(`/users/${values.userKey}`)
+    redirect(`/users/${values.userKey}?notice=${notice}`)
   }
 }
 
-const plural = (n: number, one: string, many: string) => (n === 1 ? one : many.replace('#', String(n)))
-
-export const deactivateUserAction = userAction(deactivateUser, (r) => `The user is inactive. ${plural(r.sessionsEnded, 'One session was ended.', '# sessions were ended.')}`)
-export const activateUserAction = userAction(activateUser, () => 'The user is active again.')
-export const resendInvitationAction = userAction(resendInvitation, () => 'A new invitation was sent. The previous code no longer works.')
-export const revokeSessionsAction = userAction(revokeAllUserSessions, (r) => plural(r.sessionsEnded, 'One session was ended.', '# sessions were ended.'))
-export const unlockUserAction = userAction(unlockUser, () => 'The account is unlocked.')
-export const setOrganizationRoleAction = userAction(setOrganizationRole, () => 'The organization role was saved.')
+export const deactivateUserAction = userAction(deactivateUser, 'deactivated')
+export const activateUserAction = userAction(activateUser, 'activated')
+export const resendInvitationAction = userAction(resendInvitation, 'invitation-resent')
+export const revokeSessionsAction = userAction(revokeAllUserSessions, 'sessions-ended')
+export const unlockUserAction = userAction(unlockUser, 'unlocked')
+export const setOrganizationRoleAction = userAction(setOrganizationRole, 'role-saved')
 
 export async function deleteUserAction(_prev: unknown, formData: FormData) {
   const ctx = await getRequestContext()

@@ -10,6 +10,7 @@ import { listRoleOptions } from '@/lib/roles/list-role-options'
 import { getUser } from '@/lib/users/get-user'
 import { uuidSchema } from '@/lib/validation'
 import { activateUserAction, deactivateUserAction, deleteUserAction, resendInvitationAction, revokeSessionsAction, unlockUserAction } from '../actions'
+import { userNotices, type UserNotice } from '../notices'
 import { OrganizationRoleForm } from './organization-role-form'
 
 export const metadata: Metadata = { title: 'User' }
@@ -17,10 +18,10 @@ export const metadata: Metadata = { title: 'User' }
 const fmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
 const when = (d: Date | null) => (d ? `${fmt.format(d)} UTC` : 'Never')
 
-export default async function UserPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<{ invited?: string }> }) {
+export default async function UserPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<{ notice?: string }> }) {
   const { key } = await params
   if (!uuidSchema.safeParse(key).success) notFound()
-  const { invited } = await searchParams
+  const { notice } = await searchParams
   const ctx = await requireMemberContext()
   const user = await loadPage(() => getUser(ctx, { userKey: key }))
   const roles = user.can.manageAccess ? await loadPage(() => listRoleOptions(ctx)) : []
@@ -29,7 +30,11 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   return (
     <>
       <PageHeader title={user.name || user.email || 'User'} description={user.email ?? 'No email address'} actions={<StatusBadge status={user.status} />} />
-      {invited && <div className="mb-6"><Alert tone="success">Invitation sent to {user.email}. They appear as Invited until they accept.</Alert></div>}
+      {notice && notice in userNotices && (
+        <div className="mb-6">
+          <Alert tone="success">{userNotices[notice as UserNotice]}</Alert>
+        </div>
+      )}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Profile" className="lg:col-span-2">
           <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm">

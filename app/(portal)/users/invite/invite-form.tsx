@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { FormMessage } from '@/components/forms/form-message'
-import { fieldErrors, useFormAction } from '@/components/forms/use-form-action'
+import { fieldErrors, submitted, useFormAction } from '@/components/forms/use-form-action'
 import { buttonClass } from '@/components/ui/button'
 import { Field, Select, TextInput } from '@/components/ui/field'
 import { SubmitButton } from '@/components/ui/submit-button'
@@ -16,13 +16,13 @@ export function InviteForm({ roles }: { roles: RoleOption[] }) {
   return (
     <form action={action} className="space-y-4">
       <Field label="Email" name="email" errors={errors('email')}>
-        <TextInput name="email" type="email" required maxLength={254} autoFocus errors={errors('email')} />
+        <TextInput name="email" defaultValue={submitted(state, 'email')} type="email" required maxLength={254} autoFocus errors={errors('email')} />
       </Field>
       <Field label="Name (optional)" name="name" errors={errors('name')} hint="They can change it when they accept.">
-        <TextInput name="name" maxLength={120} errors={errors('name')} hint />
+        <TextInput name="name" defaultValue={submitted(state, 'name')} maxLength={120} errors={errors('name')} hint />
       </Field>
       <Field label="Organization role" name="roleKey" errors={errors('roleKey')}>
-        <Select name="roleKey" defaultValue={developer?.key ?? ''} errors={errors('roleKey')} required>
+        <Select name="roleKey" defaultValue={submitted(state, 'roleKey') ?? developer?.key ?? ''} errors={errors('roleKey')} required>
           <option value="" disabled>
             Choose a role…
           </option>
