@@ -7,6 +7,12 @@ export default defineConfig([
   ...nextTs,
   globalIgnores(['.next/**', '.data/**', 'node_modules/**', 'next-env.d.ts', 'db/migrations/**', 'test-results/**', 'playwright-report/**']),
   {
+    rules: {
+      // A leading underscore marks a value that is deliberately left unused (e.g. dropped from a spread).
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
     // Pages and components reach data only through use cases in lib/ (STYLE: data flows one way).
     files: ['app/**', 'components/**'],
     rules: {

@@ -63,7 +63,7 @@ export async function getDb(): Promise<Db> {
 }
 
 /** Tests and the CLI install their own database. */
-export function useDatabase(database: Database | undefined): void {
+export function installDatabase(database: Database | undefined): void {
   holder.__gatehouseDb = database ? Promise.resolve(database) : undefined
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest'
-import { closeDatabase, useDatabase, type Database } from '@/db/client'
+import { closeDatabase, installDatabase, type Database } from '@/db/client'
 import { createTestDatabase } from '@/db/testing'
 import type { Ctx } from '@/lib/context'
 import { runSetup } from '@/lib/setup/run-setup'
@@ -11,7 +11,7 @@ export function useTestDatabase(): { current: () => Database } {
   let database: Database | undefined
   beforeAll(async () => {
     database = await createTestDatabase()
-    useDatabase(database)
+    installDatabase(database)
   })
   afterAll(async () => {
     await closeDatabase()

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@/db/schema/audit-events'
+import type { AuditEvent } from '@/lib/audit/types'
 
 const fmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
 

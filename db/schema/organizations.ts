@@ -14,7 +14,7 @@ export const organizations = pgTable(
   },
   // One organization per deployment (ORG-1): a unique index over a constant admits a single row,
   // so two concurrent first-run setups cannot both succeed.
-  (t) => [uniqueIndex('organizations_singleton').on(sql`(true)`)],
+  () => [uniqueIndex('organizations_singleton').on(sql`(true)`)],
 )
 
 export type Organization = typeof organizations.$inferSelect
