@@ -1,0 +1,129 @@
+import { count } from 'drizzle-orm'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { getDb } from '@/db/client'
+import { auditEvents, roleAssignments, users } from '@/db/schema'
+import type { Ctx } from '@/lib/context'
+import { createMember, roleKeyOf } from '@/test/factories'
+import { setupOrganization, useTestDatabase } from '@/test/harness'
+
+// Server actions are public POST endpoints: whatever a client sends, the answer is a form result
+// (never a thrown error or a stack trace) and nothing changes. The request context, redirects and
+// cache revalidation are Next's; they are replaced here so the actions run in-process.
+const current: { ctx: Ctx } = { ctx: { actor: null } }
+class Redirect extends Error {
+  constructor(readonly url: string) {
+    super(`redirect ${url}`)
+  }
+}
+vi.mock('@/lib/request', () => ({ getRequestContext: async () => current.ctx }))
+vi.mock('next/cache', () => ({ revalidatePath: () => {} }))
+vi.mock('next/navigation', () => ({
+  redirect: (url: string) => {
+    throw new Redirect(url)
+  },
+  unstable_rethrow: (e: unknown) => {
+    if (e instanceof Redirect) throw e
+  },
+}))
+
+const actions = await import('./actions')
+
+function form(values: Record<string, string | Blob>): FormData {
+  const data = new FormData()
+  for (const [k, v] of Object.entries(values)) data.append(k, v)
+  return data
+}
+
+async function snapshot() {
+  const db = await getDb()
+  const [u] = await db.select({ n: count() }).from(users)
+  const [a] = await db.select({ n: count() }).from(auditEvents)
+  const [g] = await db.select({ n: count() }).from(roleAssignments)
+  return { users: u.n, audit: a.n, grants: g.n }
+}
+
+const oversized = 'x'.repeat(5000)
+const missingUuid = '00000000-0000-4000-8000-000000000000'
+
+describe('user server actions with bad input', () => {
+  useTestDatabase()
+  let adminCtx: Ctx
+  let memberKey: string
+  let developerKey: string
+
+  beforeAll(async () => {
+    const { admin } = await setupOrganization()
+    adminCtx = admin
+    memberKey = (await createMember(admin)).userKey
+    developerKey = await roleKeyOf('Developer')
+    current.ctx = adminCtx
+  })
+
+  const userKeyActions = ['deactivateUserAction', 'activateUserAction', 'resendInvitationAction', 'revokeSessionsAction', 'unlockUserAction', 'deleteUserAction'] as const
+
+  const badUserKeys: Array<[string, Record<string, string | Blob>]> = [
+    ['missing', {}],
+    ['not a uuid', { userKey: 'abc' }],
+    ['oversized', { userKey: oversized }],
+    ['a file instead of text', { userKey: new Blob(['x']) }],
+    ['an unknown field', { userKey: missingUuid, admin: 'true' }],
+    ['a forged key', { userKey: missingUuid }],
+  ]
+
+  for (const name of userKeyActions) {
+    for (const [label, values] of badUserKeys) {
+      it(`${name} refuses ${label} and changes nothing`, async () => {
+        const before = await snapshot()
+        const result = await actions[name](null, form(values))
+        expect(result).toMatchObject({ ok: false, error: expect.any(String) })
+        expect(JSON.stringify(result)).not.toMatch(/\bat .+\.(ts|js):\d+/)
+        expect(await snapshot()).toEqual(before)
+      })
+    }
+  }
+
+  const badInvites: Array<[string, Record<string, string | Blob>, string]> = [
+    ['no email', { roleKey: developerKey }, 'email'],
+    ['a malformed email', { email: 'not-an-email', roleKey: developerKey }, 'email'],
+    ['an oversized email', { email: `${oversized}@example.com`, roleKey: developerKey }, 'email'],
+    ['an oversized name', { email: 'a@example.com', name: oversized, roleKey: developerKey }, 'name'],
+    ['no role', { email: 'a@example.com', roleKey: '' }, 'roleKey'],
+    ['a forged role', { email: 'a@example.com', roleKey: missingUuid }, 'roleKey'],
+    ['an unknown field', { email: 'a@example.com', roleKey: developerKey, status: 'Active' }, 'form'],
+  ]
+  for (const [label, values, field] of badInvites) {
+    it(`inviteMemberAction refuses ${label} with a field error and changes nothing`, async () => {
+      const before = await snapshot()
+      const result = await actions.inviteMemberAction(null, form(values))
+      expect(result).toMatchObject({ ok: false, fieldErrors: { [field]: expect.any(Array) } })
+      expect(await snapshot()).toEqual(before)
+    })
+  }
+
+  it('setOrganizationRoleAction refuses a forged role and changing your own role', async () => {
+    const before = await snapshot()
+    expect(await actions.setOrganizationRoleAction(null, form({ userKey: memberKey, roleKey: missingUuid }))).toMatchObject({ ok: false, fieldErrors: { roleKey: expect.any(Array) } })
+    const self = adminCtx.actor!.type === 'user' ? adminCtx.actor.userKey : ''
+    expect(await actions.setOrganizationRoleAction(null, form({ userKey: self, roleKey: '' }))).toMatchObject({ ok: false, error: expect.stringMatching(/yourself/) })
+    expect(await snapshot()).toEqual(before)
+  })
+
+  it('refuses every action to a signed-out caller and to a member without the permission', async () => {
+    const before = await snapshot()
+    const developer = await createMember(adminCtx, { role: 'Developer' })
+    const afterSetup = await snapshot()
+    for (const ctx of [{ actor: null } as Ctx, developer.ctx()]) {
+      current.ctx = ctx
+      for (const name of userKeyActions) expect(await actions[name](null, form({ userKey: memberKey }))).toMatchObject({ ok: false })
+      expect(await actions.inviteMemberAction(null, form({ email: 'b@example.com', roleKey: developerKey }))).toMatchObject({ ok: false })
+      expect(await actions.setOrganizationRoleAction(null, form({ userKey: memberKey, roleKey: '' }))).toMatchObject({ ok: false })
+    }
+    current.ctx = adminCtx
+    expect(afterSetup.users).toBe(before.users + 1)
+    expect(await snapshot()).toEqual(afterSetup)
+  })
+
+  it('a valid action succeeds and redirects to the user page with a notice', async () => {
+    await expect(actions.deactivateUserAction(null, form({ userKey: memberKey }))).rejects.toMatchObject({ url: `/users/${memberKey}?notice=deactivated` })
+  })
+})
