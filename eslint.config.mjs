@@ -15,6 +15,8 @@ export default defineConfig([
   {
     // Pages and components reach data only through use cases in lib/ (STYLE: data flows one way).
     files: ['app/**', 'components/**'],
+    // Tests may inspect the database to prove that nothing changed.
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
