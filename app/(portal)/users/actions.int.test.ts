@@ -104,7 +104,8 @@ describe('user server actions with bad input', () => {
   it('setOrganizationRoleAction refuses a forged role and changing your own role', async () => {
     const before = await snapshot()
     expect(await actions.setOrganizationRoleAction(null, form({ userKey: memberKey, roleKey: missingUuid }))).toMatchObject({ ok: false, fieldErrors: { roleKey: expect.any(Array) } })
-    const self = adminCtx.actor!.type === 'user' ? adminCtx.actor.userKey : ''
+    const actor = adminCtx.actor
+    const self = actor?.type === 'user' ? actor.userKey : ''
     expect(await actions.setOrganizationRoleAction(null, form({ userKey: self, roleKey: '' }))).toMatchObject({ ok: false, error: expect.stringMatching(/yourself/) })
     expect(await snapshot()).toEqual(before)
   })
