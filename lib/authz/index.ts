@@ -43,6 +43,14 @@ export async function checkPermission(tx: Tx, ctx: Ctx, slug: string, target: Ch
   return check(principal, await catalogueFor(tx, ctx), slug, target, nowOf(ctx))
 }
 
+/**
+ * Allowed without naming a stage, or in at least one stage: for questions like "may this member
+ * see end-users at all?" before a stage is known. Stage-level answers still need a stage.
+ */
+export function allowedInSomeStage(decision: Decision | 'system'): boolean {
+  return decision === 'system' || decision.allowed || decision.nearMisses.some((m) => m.why === 'no-stage')
+}
+
 /** Throws ForbiddenError (with the evaluator's reason) unless the actor holds the permission. */
 export async function requirePermission(tx: Tx, ctx: Ctx, slug: string, target: CheckTarget = {}): Promise<void> {
   const decision = await checkPermission(tx, ctx, slug, target)

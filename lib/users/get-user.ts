@@ -1,7 +1,7 @@
 import 'server-only'
 import { and, count, desc, eq, gt, isNull } from 'drizzle-orm'
 import { apps, invitations, roleAssignments, roles, sessions, userCredentials, users, type UserStatus } from '@/db/schema'
-import { checkPermission } from '../authz'
+import { allowedInSomeStage, checkPermission } from '../authz'
 import { periodState, type GrantPeriodState } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { ForbiddenError, NotFoundError } from '../errors'
@@ -34,15 +34,15 @@ export async function getUser(ctx: Ctx, input: unknown): Promise<UserDetail> {
   const { userKey } = parse(userKeySchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
     const now = nowOf(ctx)
-    const allowed = async (slug: string) => {
+    const allowed = async (slug: string, inSomeStage = false) => {
       const d = await checkPermission(tx, ctx, slug)
-      return d === 'system' || d.allowed
+      return inSomeStage ? allowedInSomeStage(d) : d === 'system' || d.allowed
     }
     const manage = await allowed('users.manage')
     const manageAccess = await allowed('users.manage_member_access')
     const [user] = await tx.select().from(users).where(eq(users.key, userKey))
     if (!user) throw new NotFoundError('The user')
-    const canSee = manage || (user.isMember && (await allowed('users.view_members'))) || (user.isEndUser && (await allowed('endusers.view')))
+    const canSee = manage || (user.isMember && (await allowed('users.view_members'))) || (user.isEndUser && (await allowed('endusers.view', true)))
     if (!canSee) throw new ForbiddenError('You do not have permission to see this user.')
     const [cred] = await tx.select({ lockedUntil: userCredentials.lockedUntil, failedAttempts: userCredentials.failedAttempts }).from(userCredentials).where(eq(userCredentials.userKey, userKey))
     const [live] = await tx.select({ n: count() }).from(sessions).where(and(eq(sessions.userKey, userKey), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))

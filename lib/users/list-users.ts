@@ -2,7 +2,7 @@ import 'server-only'
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '@/db/client'
 import { roleAssignments, roles, users, type UserStatus } from '@/db/schema'
-import { checkPermission } from '../authz'
+import { allowedInSomeStage, checkPermission } from '../authz'
 import { withTransaction, type Ctx } from '../context'
 import { ForbiddenError } from '../errors'
 import { escapeLike, parse } from '../validation'
@@ -63,7 +63,7 @@ async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
   const members = await checkPermission(tx, ctx, 'users.view_members')
   const endUsers = await checkPermission(tx, ctx, 'endusers.view', {})
   const seesMembers = members !== 'system' && members.allowed
-  const seesEndUsers = endUsers !== 'system' && (endUsers.allowed || endUsers.nearMisses.some((m) => m.why === 'no-stage'))
+  const seesEndUsers = allowedInSomeStage(endUsers)
   if (seesMembers && seesEndUsers) return sql`(${users.isMember} or ${users.isEndUser})`
   if (seesMembers) return eq(users.isMember, true)
   if (seesEndUsers) return eq(users.isEndUser, true)

@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Ctx } from '@/lib/context'
+import { UnauthenticatedError } from '@/lib/errors'
+import { setOrganizationRole } from '@/lib/users/set-organization-role'
+import { createMember, createRole } from '@/test/factories'
+import { ADMIN, anonymous, asUser, setupOrganization, useTestDatabase } from '@/test/harness'
+import { getNavigation } from './navigation'
+
+describe('portal navigation (UI-13)', () => {
+  let admin: () => Ctx
+  useTestDatabase()
+
+  beforeAll(async () => {
+    const org = await setupOrganization()
+    admin = () => asUser(org.userKey, ADMIN.email)
+  })
+
+  it('shows an administrator every section', async () => {
+    expect(await getNavigation(admin())).toEqual({ users: true, invite: true, audit: true, mailbox: true })
+  })
+
+  it('shows a Developer the users list only', async () => {
+    const dev = await createMember(admin())
+    expect(await getNavigation(dev.ctx())).toEqual({ users: true, invite: false, audit: false, mailbox: false })
+  })
+
+  it('follows custom roles, counting stage-limited grants', async () => {
+    await createRole('Auditor', [{ slug: 'org.view_audit' }])
+    await createRole('QA end-user desk', [{ slug: 'endusers.view', stages: ['QA'] }])
+    await createRole('Inviter', [{ slug: 'users.manage_member_access' }])
+    const auditor = await createMember(admin(), { role: 'Auditor' })
+    expect(await getNavigation(auditor.ctx())).toEqual({ users: false, invite: false, audit: true, mailbox: false })
+    const desk = await createMember(admin(), { role: 'QA end-user desk' })
+    expect(await getNavigation(desk.ctx())).toEqual({ users: true, invite: false, audit: false, mailbox: false })
+    const inviter = await createMember(admin(), { role: 'Inviter' })
+    expect(await getNavigation(inviter.ctx())).toEqual({ users: true, invite: true, audit: false, mailbox: false })
+  })
+
+  it('shows a member without a role nothing, on their very next request', async () => {
+    const dev = await createMember(admin())
+    await setOrganizationRole(admin(), { userKey: dev.userKey, roleKey: '' })
+    expect(await getNavigation(dev.ctx())).toEqual({ users: false, invite: false, audit: false, mailbox: false })
+  })
+
+  it('refuses the signed-out', async () => {
+    await expect(getNavigation(anonymous())).rejects.toBeInstanceOf(UnauthenticatedError)
+  })
+})
