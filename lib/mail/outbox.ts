@@ -1,9 +1,9 @@
 import 'server-only'
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm'
+import { and, desc, eq, lt, sql } from 'drizzle-orm'
 import nodemailer from 'nodemailer'
 import type { Tx } from '@/db/client'
 import { getDb } from '@/db/client'
-import { mailOutbox } from '@/db/schema'
+import { mailOutbox, type MailMessage } from '@/db/schema'
 import { env } from '../env'
 import { logger } from '../logger'
 import type { Mail } from './templates'
@@ -26,7 +26,18 @@ export async function deliverPendingMail(): Promise<number> {
   if (!SMTP_URL) return 0
   transport ??= nodemailer.createTransport(SMTP_URL)
   const db = await getDb()
-  const pending = await db.select().from(mailOutbox).where(isNull(mailOutbox.sentAt)).orderBy(asc(mailOutbox.id)).limit(50)
+  // Claim in one statement and send outside any transaction: SMTP can be slow, and an open
+  // transaction would hold up every other query on the embedded database. A claim older than
+  // five minutes belonged to a sender that died and may be taken again.
+  const pending = (
+    await db.execute<MailMessage>(sql`
+      update ${mailOutbox} set claimed_at = now()
+      where id in (
+        select id from ${mailOutbox}
+        where sent_at is null and (claimed_at is null or claimed_at < now() - interval '5 minutes')
+        order by id limit 50 for update skip locked)
+      returning id, template, to_address as "toAddress", subject, text_body as "textBody", html_body as "htmlBody"`)
+  ).rows
   let sent = 0
   for (const m of pending) {
     try {
@@ -35,7 +46,7 @@ export async function deliverPendingMail(): Promise<number> {
       sent++
     } catch (error) {
       logger.warn('mail delivery failed', { template: m.template, messageId: m.id, error: (error as Error).message })
-      await db.update(mailOutbox).set({ lastError: (error as Error).message.slice(0, 500) }).where(eq(mailOutbox.id, m.id))
+      await db.update(mailOutbox).set({ lastError: (error as Error).message.slice(0, 500), claimedAt: null }).where(eq(mailOutbox.id, m.id))
     }
   }
   return sent

@@ -1,0 +1,70 @@
+import { eq } from 'drizzle-orm'
+import { SMTPServer } from 'smtp-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getDb } from '@/db/client'
+import { mailOutbox } from '@/db/schema'
+import { inviteMember } from '@/lib/users/invite-member'
+import { roleKeyOf } from '@/test/factories'
+import { setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
+import { deliverPendingMail, mailIsDelivered } from './outbox'
+
+type Received = { to: string[]; raw: string }
+
+// A real SMTP round trip on loopback: the invitation leaves through nodemailer and arrives with
+// its code and link; the outbox row keeps no copy of the secret once it is sent (MAIL-1).
+describe('mail delivery through SMTP', () => {
+  useTestDatabase()
+  const inbox: Received[] = []
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (c: Buffer) => chunks.push(c))
+      stream.on('end', () => {
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') })
+        callback()
+      })
+    },
+  })
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.server.address() as { port: number }
+    // Read once per test file by lib/env.ts, before any mail is sent.
+    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`
+    process.env.MAIL_FROM = 'Gatehouse <gatehouse@acme.test>'
+  })
+  afterAll(async () => {
+    delete process.env.SMTP_URL
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  it('delivers the invitation with its code and link, then erases the stored body', async () => {
+    expect(mailIsDelivered()).toBe(true)
+    const { admin } = await setupOrganization()
+    const email = uniqueEmail('smtp')
+    await inviteMember(admin, { email, roleKey: await roleKeyOf('Developer') })
+    const db = await getDb()
+    const [queued] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email))
+    const code = /code: (\d{6})/.exec(queued.textBody ?? '')?.[1]
+    const link = /(http\S+\/invite\/[\w-]+)/.exec(queued.textBody ?? '')?.[1]
+    expect(code).toMatch(/^\d{6}$/)
+
+    // Delivery normally starts right after the commit; run it here to the end.
+    while ((await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email)))[0].sentAt === null) await deliverPendingMail()
+
+    const message = inbox.find((m) => m.to.includes(email))
+    expect(message).toBeDefined()
+    const body = message!.raw.replace(/=\r?\n/g, '')
+    expect(body).toContain('Subject: You are invited to Acme')
+    expect(body).toContain('From: Gatehouse <gatehouse@acme.test>')
+    expect(body).toContain(code!)
+    expect(body).toContain(link!)
+
+    const [sent] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email))
+    expect(sent.sentAt).not.toBeNull()
+    expect(sent.textBody).toBeNull()
+    expect(sent.htmlBody).toBeNull()
+  })
+})
