@@ -32,6 +32,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       },
     }),
   ],
+  // A wrong password is an expected outcome, not an error worth a stack trace in the server log.
+  logger: {
+    error(error: Error) {
+      if (error.name === 'CredentialsSignin' || (error as { type?: string }).type === 'CredentialsSignin') return
+      logger.error('auth error', { error })
+    },
+    warn(code: string) {
+      logger.warn('auth warning', { code })
+    },
+    debug() {},
+  },
   callbacks: {
     jwt({ token, user }) {
       if (user) return { sub: user.id, sid: (user as { sessionToken?: string }).sessionToken }
