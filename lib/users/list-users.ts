@@ -25,12 +25,21 @@ export type UserPage = {
   /** Cursors for the neighbouring pages, or null at either end. */
   next: string | null
   previous: string | null
-  /** Exact up to 10 000; beyond that `totalIsLowerBound` is set (counting a million rows per page view is not free). */
-  total: number
+  /**
+   * Exact up to 10 000; beyond that `totalIsLowerBound` is set (counting a million rows per page
+   * view is not free). Null while searching: counting every match of a common term would cost
+   * more than the page itself.
+   */
+  total: number | null
   totalIsLowerBound: boolean
+  /** Set when the search term was too short to search for and was ignored. */
+  searchTooShort: boolean
 }
 
 const COUNT_CAP = 10_000
+export const MIN_SEARCH_LENGTH = 3
+// How many rows, in the requested order, to scan for matches before switching to the trigram index.
+const WALK_WINDOW = 1_000
 
 // Each sort is an expression with a matching index (db/schema/users.ts); the key breaks ties.
 const sortExpressions: Record<UserSort, SQL> = {
@@ -70,15 +79,70 @@ async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
   throw new ForbiddenError('You do not have permission to see users.', members === 'system' ? undefined : members.reason)
 }
 
+const columns = {
+  key: users.key,
+  name: users.name,
+  email: users.email,
+  status: users.status,
+  isMember: users.isMember,
+  isEndUser: users.isEndUser,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+}
+
+type Fetched = Omit<UserRow, 'organizationRole'> & { sortValue: string | null }
+
+function fromRaw(r: Record<string, unknown>): Fetched {
+  return {
+    key: r.key as string,
+    name: r.name as string,
+    email: r.email as string | null,
+    status: r.status as UserStatus,
+    isMember: r.is_member as boolean,
+    isEndUser: r.is_end_user as boolean,
+    lastLoginAt: r.last_login_at ? new Date(r.last_login_at as string) : null,
+    createdAt: new Date(r.created_at as string),
+    sortValue: r.sort_value as string | null,
+  }
+}
+
+/**
+ * Substring search in a chosen order, with two plans and no bad case between them. A common
+ * term is found quickly by walking the sort index: a window of the next rows in order holds
+ * enough matches. When it does not, the term is rare there, and the trigram index finds every
+ * match (few, by then) to sort. One plan alone either crawls the whole index for a rare term
+ * that sorts late ("zoë" by name) or sorts a hundred thousand matches of a common one.
+ */
+async function searchPage(tx: Tx, filters: SQL | undefined, keyset: SQL | undefined, term: string, expr: SQL, ascending: boolean, limit: number): Promise<Fetched[]> {
+  const like = `%${escapeLike(term.toLowerCase())}%`
+  const dir = ascending ? sql`asc` : sql`desc`
+  const scope = and(filters, keyset) ?? sql`true`
+  const select = sql`key, name, email, status, is_member, is_end_user, last_login_at, created_at, search_text, (${expr})::text as sort_value, ${expr} as sort_key`
+  const walked = await tx.execute(sql`
+    with win as materialized (select ${select} from ${users} where ${scope} order by ${expr} ${dir}, key ${dir} limit ${WALK_WINDOW})
+    select *, (select count(*) from win)::int as walked from win where search_text like ${like}
+    order by sort_key ${dir}, key ${dir} limit ${limit}`)
+  const rows = walked.rows as Array<Record<string, unknown>>
+  const windowFull = Number(rows[0]?.walked ?? (await tx.execute(sql`select count(*)::int as n from (select 1 from ${users} where ${scope} limit ${WALK_WINDOW}) w`)).rows[0].n) >= WALK_WINDOW
+  if (rows.length >= limit || !windowFull) return rows.map(fromRaw)
+  // OFFSET 0 keeps the planner from walking the sort index again: it filters first (by trigram),
+  // then sorts only the matches.
+  const found = await tx.execute(sql`
+    select * from (select ${select} from ${users} where ${scope} and search_text like ${like} offset 0) m
+    order by sort_key ${dir}, key ${dir} limit ${limit}`)
+  return (found.rows as Array<Record<string, unknown>>).map(fromRaw)
+}
+
 /**
  * The users list (UI-3): search, filters and every sort use keyset pagination over an index, so the
  * thousandth page costs what the first does.
  */
 export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
   const p = parse(listUsersSchema, input)
+  const searchTooShort = p.q.length > 0 && [...p.q].length < MIN_SEARCH_LENGTH
+  const term = searchTooShort ? '' : p.q
   return withTransaction(ctx, async (tx, ctx) => {
     const filters: (SQL | undefined)[] = [await visibility(tx, ctx)]
-    if (p.q) filters.push(sql`lower(${users.name} || ' ' || coalesce(${users.email}, '')) like ${'%' + escapeLike(p.q.toLowerCase()) + '%'}`)
     if (p.status) filters.push(eq(users.status, p.status))
     if (p.kind === 'member') filters.push(eq(users.isMember, true))
     if (p.kind === 'end-user') filters.push(eq(users.isEndUser, true))
@@ -92,28 +156,29 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
     const keyset = cursor ? (ascending ? sql`(${expr}, ${users.key}) > (${cursor[0]}, ${cursor[1]})` : sql`(${expr}, ${users.key}) < (${cursor[0]}, ${cursor[1]})`) : undefined
     const order = ascending ? [asc(expr), asc(users.key)] : [desc(expr), desc(users.key)]
 
-    const fetched = await tx
-      .select({
-        key: users.key,
-        name: users.name,
-        email: users.email,
-        status: users.status,
-        isMember: users.isMember,
-        isEndUser: users.isEndUser,
-        lastLoginAt: users.lastLoginAt,
-        createdAt: users.createdAt,
-        // As text: a JavaScript Date would drop the microseconds that the keyset comparison needs.
-        sortValue: sql<string | null>`(${expr})::text`,
-      })
-      .from(users)
-      .where(and(where, keyset))
-      .orderBy(...order)
-      .limit(p.perPage + 1)
+    const fetched: Fetched[] = term
+      ? await searchPage(tx, where, keyset, term, expr, ascending, p.perPage + 1)
+      : await tx
+          .select({
+            ...columns,
+            // As text: a JavaScript Date would drop the microseconds that the keyset comparison needs.
+            sortValue: sql<string | null>`(${expr})::text`,
+          })
+          .from(users)
+          .where(and(where, keyset))
+          .orderBy(...order)
+          .limit(p.perPage + 1)
     const hasMore = fetched.length > p.perPage
     const page = fetched.slice(0, p.perPage)
     if (backwards) page.reverse()
 
-    const [{ n }] = (await tx.execute(sql`select count(*)::int as n from (select 1 from ${users} where ${where ?? sql`true`} limit ${COUNT_CAP + 1}) capped`)).rows as [{ n: number }]
+    let total: number | null = null
+    if (!term) {
+      const [{ n }] = (await tx.execute(sql`select count(*)::int as n from (select 1 from ${users} where ${where ?? sql`true`} limit ${COUNT_CAP + 1}) capped`)).rows as [{ n: number }]
+      total = n
+    } else if (!cursor && !hasMore) {
+      total = page.length // the whole result is on this first page
+    }
 
     // Organization roles of the rows on this page, in one query (no N+1).
     const keys = page.map((r) => r.key)
@@ -134,8 +199,9 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
       rows: page.map(({ sortValue: _, ...r }) => ({ ...r, organizationRole: roleOf.get(r.key) ?? null })),
       next: !atEnd && last ? encodeCursor([last.sortValue, last.key]) : null,
       previous: !atStart && first ? encodeCursor([first.sortValue, first.key]) : null,
-      total: Math.min(n, COUNT_CAP),
-      totalIsLowerBound: n > COUNT_CAP,
+      total: total === null ? null : Math.min(total, COUNT_CAP),
+      totalIsLowerBound: total !== null && total > COUNT_CAP,
+      searchTooShort,
     }
   })
 }

@@ -1,12 +1,13 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
+import { Alert } from '@/components/ui/alert'
 import { buttonClass } from '@/components/ui/button'
 import { Card, EmptyState, PageHeader } from '@/components/ui/card'
 import { inputClass } from '@/components/ui/field'
 import { getNavigation } from '@/lib/me/navigation'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
-import { listUsers } from '@/lib/users/list-users'
+import { listUsers, MIN_SEARCH_LENGTH } from '@/lib/users/list-users'
 import { listUsersSchema } from '@/lib/users/schemas'
 import { UsersTable } from './users-table'
 
@@ -83,9 +84,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             </Link>
           )}
         </form>
+        {page.searchTooShort && (
+          <div className="mb-3">
+            <Alert tone="info">Type at least {MIN_SEARCH_LENGTH} characters to search. Showing everyone instead.</Alert>
+          </div>
+        )}
         <p className="mb-2 text-sm text-slate-500" aria-live="polite">
-          {page.totalIsLowerBound ? `More than ${page.total.toLocaleString('en')} users` : `${page.total.toLocaleString('en')} ${page.total === 1 ? 'user' : 'users'}`}
-          {filtered ? ' match' : ''}
+          {page.total === null
+            ? 'Users matching your search, in the order you chose'
+            : `${page.totalIsLowerBound ? 'More than ' : ''}${page.total.toLocaleString('en')} ${page.total === 1 ? 'user' : 'users'}${filtered ? (page.total === 1 && !page.totalIsLowerBound ? ' matches' : ' match') : ''}`}
         </p>
         {page.rows.length === 0 ? (
           <EmptyState title={filtered ? 'No users match these filters' : 'No users yet'}>
