@@ -5,8 +5,9 @@ import { roleAssignments, roles, users, type UserStatus } from '@/db/schema'
 import { allowedInSomeStage, checkPermission } from '../authz'
 import { withTransaction, type Ctx } from '../context'
 import { ForbiddenError } from '../errors'
-import { escapeLike, parse } from '../validation'
+import { parse } from '../validation'
 import { listUsersSchema, type UserSort } from './schemas'
+import { searchPage, type Fetched } from './search-page'
 
 export type UserRow = {
   key: string
@@ -38,8 +39,6 @@ export type UserPage = {
 
 const COUNT_CAP = 10_000
 export const MIN_SEARCH_LENGTH = 3
-// How many rows, in the requested order, to scan for matches before switching to the trigram index.
-const WALK_WINDOW = 1_000
 
 // Each sort is an expression with a matching index (db/schema/users.ts); the key breaks ties.
 const sortExpressions: Record<UserSort, SQL> = {
@@ -64,7 +63,6 @@ function decodeCursor(raw: string | undefined): Cursor | undefined {
   return undefined
 }
 
-
 /** Which users the actor may see: users.manage sees all; otherwise members and/or end-users. */
 async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
   const all = await checkPermission(tx, ctx, 'users.manage')
@@ -88,49 +86,6 @@ const columns = {
   isEndUser: users.isEndUser,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
-}
-
-type Fetched = Omit<UserRow, 'organizationRole'> & { sortValue: string | null }
-
-function fromRaw(r: Record<string, unknown>): Fetched {
-  return {
-    key: r.key as string,
-    name: r.name as string,
-    email: r.email as string | null,
-    status: r.status as UserStatus,
-    isMember: r.is_member as boolean,
-    isEndUser: r.is_end_user as boolean,
-    lastLoginAt: r.last_login_at ? new Date(r.last_login_at as string) : null,
-    createdAt: new Date(r.created_at as string),
-    sortValue: r.sort_value as string | null,
-  }
-}
-
-/**
- * Substring search in a chosen order, with two plans and no bad case between them. A common
- * term is found quickly by walking the sort index: a window of the next rows in order holds
- * enough matches. When it does not, the term is rare there, and the trigram index finds every
- * match (few, by then) to sort. One plan alone either crawls the whole index for a rare term
- * that sorts late ("zoë" by name) or sorts a hundred thousand matches of a common one.
- */
-async function searchPage(tx: Tx, filters: SQL | undefined, keyset: SQL | undefined, term: string, expr: SQL, ascending: boolean, limit: number): Promise<Fetched[]> {
-  const like = `%${escapeLike(term.toLowerCase())}%`
-  const dir = ascending ? sql`asc` : sql`desc`
-  const scope = and(filters, keyset) ?? sql`true`
-  const select = sql`key, name, email, status, is_member, is_end_user, last_login_at, created_at, search_text, (${expr})::text as sort_value, ${expr} as sort_key`
-  const walked = await tx.execute(sql`
-    with win as materialized (select ${select} from ${users} where ${scope} order by ${expr} ${dir}, key ${dir} limit ${WALK_WINDOW})
-    select *, (select count(*) from win)::int as walked from win where search_text like ${like}
-    order by sort_key ${dir}, key ${dir} limit ${limit}`)
-  const rows = walked.rows as Array<Record<string, unknown>>
-  const windowFull = Number(rows[0]?.walked ?? (await tx.execute(sql`select count(*)::int as n from (select 1 from ${users} where ${scope} limit ${WALK_WINDOW}) w`)).rows[0].n) >= WALK_WINDOW
-  if (rows.length >= limit || !windowFull) return rows.map(fromRaw)
-  // OFFSET 0 keeps the planner from walking the sort index again: it filters first (by trigram),
-  // then sorts only the matches.
-  const found = await tx.execute(sql`
-    select * from (select ${select} from ${users} where ${scope} and search_text like ${like} offset 0) m
-    order by sort_key ${dir}, key ${dir} limit ${limit}`)
-  return (found.rows as Array<Record<string, unknown>>).map(fromRaw)
 }
 
 /**
