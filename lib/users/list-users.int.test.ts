@@ -115,6 +115,19 @@ describe('listing users (UI-3)', () => {
     expect((await listUsers(admin(), { q: 'pag' })).searchTooShort).toBe(false)
   })
 
+  it('finds a sparse term by walking further when the first window holds only some matches', async () => {
+    // Sorted first by name, one in thirty holds the term: the first window sees about 33 matches.
+    const rows = Array.from({ length: 2_000 }, (_, i) => ({ name: `Aaa sparse ${String(i).padStart(4, '0')}${i % 30 === 0 ? ' needle' : ''}` }))
+    const keys = await insertUsers(rows)
+    const expected = keys.filter((_, i) => i % 30 === 0)
+    const base = { q: 'needle', sort: 'name', dir: 'asc', perPage: 50 } as const
+    const first = await listUsers(admin(), base)
+    expect(keysOf(first.rows)).toEqual(expected.slice(0, 50))
+    const second = await listUsers(admin(), { ...base, after: first.next })
+    expect(keysOf(second.rows)).toEqual(expected.slice(50))
+    expect(second.next).toBeNull()
+  })
+
   it('finds a rare term that sorts after a thousand other rows, paging both ways', async () => {
     // More rows than the search's first window, so the trigram plan answers.
     await insertUsers(Array.from({ length: 1_100 }, (_, i) => ({ name: `Filler ${String(i).padStart(4, '0')}` })))
