@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
+import { PagerLink } from '@/components/data-table/pager-link'
 import { Alert } from '@/components/ui/alert'
 import { buttonClass } from '@/components/ui/button'
 import { Card, EmptyState, PageHeader } from '@/components/ui/card'
@@ -110,24 +111,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             )}
           </div>
           <div className="flex gap-2">
-            {page.previous ? (
-              <Link href={link({ before: page.previous })} className={buttonClass('secondary')} rel="prev">
-                Previous
-              </Link>
-            ) : (
-              <span className={buttonClass('secondary', 'opacity-50')} aria-disabled>
-                Previous
-              </span>
-            )}
-            {page.next ? (
-              <Link href={link({ after: page.next })} className={buttonClass('secondary')} rel="next">
-                Next
-              </Link>
-            ) : (
-              <span className={buttonClass('secondary', 'opacity-50')} aria-disabled>
-                Next
-              </span>
-            )}
+            <PagerLink href={page.previous ? link({ before: page.previous }) : null} rel="prev">
+              Previous
+            </PagerLink>
+            <PagerLink href={page.next ? link({ after: page.next }) : null} rel="next">
+              Next
+            </PagerLink>
           </div>
         </nav>
       </Card>
