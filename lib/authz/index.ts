@@ -43,6 +43,12 @@ export async function checkPermission(tx: Tx, ctx: Ctx, slug: string, target: Ch
   return check(principal, await catalogueFor(tx, ctx), slug, target, nowOf(ctx))
 }
 
+/** Whether the actor holds the permission (a system actor holds every one). */
+export async function hasPermission(tx: Tx, ctx: Ctx, slug: string, target: CheckTarget = {}): Promise<boolean> {
+  const decision = await checkPermission(tx, ctx, slug, target)
+  return decision === 'system' || decision.allowed
+}
+
 /**
  * Allowed without naming a stage, or in at least one stage: for questions like "may this member
  * see end-users at all?" before a stage is known. Stage-level answers still need a stage.

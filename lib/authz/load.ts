@@ -48,7 +48,7 @@ export async function loadUserPrincipal(tx: Tx, user: { key: string; label: stri
   return { type: 'user', key: user.key, label: user.label, grants: await loadUserGrants(tx, user.key) }
 }
 
-/** Users holding an active grant of a role that confers `permissionKey` at organization scope. */
+/** Organization-scope grants whose period includes `now`. */
 export function activeOrgGrantCondition(now: Date) {
   return and(
     isNull(roleAssignments.appKey),

@@ -1,7 +1,7 @@
 import 'server-only'
 import { count, desc, eq } from 'drizzle-orm'
 import { auditEvents, users, type AuditEvent } from '@/db/schema'
-import { checkPermission } from '../authz'
+import { hasPermission } from '../authz'
 import { withTransaction, type Ctx } from '../context'
 
 export type Dashboard = {
@@ -12,10 +12,7 @@ export type Dashboard = {
 /** UI-2. Each count is one index-only scan over a partial/flag index, never a join over users. */
 export async function getDashboard(ctx: Ctx): Promise<Dashboard> {
   return withTransaction(ctx, async (tx, ctx) => {
-    const allowed = async (slug: string) => {
-      const d = await checkPermission(tx, ctx, slug)
-      return d === 'system' || d.allowed
-    }
+    const allowed = (slug: string) => hasPermission(tx, ctx, slug)
     let counts: Dashboard['counts'] = null
     if ((await allowed('users.view_members')) || (await allowed('users.manage'))) {
       const [m] = await tx.select({ n: count() }).from(users).where(eq(users.isMember, true))

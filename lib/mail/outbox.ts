@@ -1,5 +1,5 @@
 import 'server-only'
-import { and, desc, eq, lt, sql } from 'drizzle-orm'
+import { desc, eq, lt, sql } from 'drizzle-orm'
 import nodemailer from 'nodemailer'
 import type { Tx } from '@/db/client'
 import { getDb } from '@/db/client'
@@ -61,7 +61,7 @@ export async function listOutbox(tx: Tx, beforeId?: number, limit = 50) {
   return tx
     .select()
     .from(mailOutbox)
-    .where(beforeId ? and(lt(mailOutbox.id, beforeId)) : undefined)
+    .where(beforeId ? lt(mailOutbox.id, beforeId) : undefined)
     .orderBy(desc(mailOutbox.id))
     .limit(limit)
 }

@@ -1,7 +1,7 @@
 import 'server-only'
 import { and, count, desc, eq, gt, isNull } from 'drizzle-orm'
 import { apps, invitations, roleAssignments, roles, sessions, userCredentials, users, type UserStatus } from '@/db/schema'
-import { allowedInSomeStage, checkPermission } from '../authz'
+import { allowedInSomeStage, checkPermission, hasPermission } from '../authz'
 import { periodState, type GrantPeriodState } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { ForbiddenError, NotFoundError } from '../errors'
@@ -34,10 +34,8 @@ export async function getUser(ctx: Ctx, input: unknown): Promise<UserDetail> {
   const { userKey } = parse(userKeySchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
     const now = nowOf(ctx)
-    const allowed = async (slug: string, inSomeStage = false) => {
-      const d = await checkPermission(tx, ctx, slug)
-      return inSomeStage ? allowedInSomeStage(d) : d === 'system' || d.allowed
-    }
+    const allowed = async (slug: string, inSomeStage = false) =>
+      inSomeStage ? allowedInSomeStage(await checkPermission(tx, ctx, slug)) : hasPermission(tx, ctx, slug)
     const manage = await allowed('users.manage')
     const manageAccess = await allowed('users.manage_member_access')
     const [user] = await tx.select().from(users).where(eq(users.key, userKey))
