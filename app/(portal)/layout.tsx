@@ -23,6 +23,9 @@ export default async function PortalLayout({ children }: { children: React.React
           <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1 text-sm">
             <NavLink href="/">Dashboard</NavLink>
             {nav.users && <NavLink href="/users">Users</NavLink>}
+            {nav.groups && <NavLink href="/groups">Groups</NavLink>}
+            {nav.roles && <NavLink href="/roles">Roles</NavLink>}
+            {nav.apps && <NavLink href="/apps">Apps</NavLink>}
             {nav.audit && <NavLink href="/audit">Audit trail</NavLink>}
             {nav.mailbox && !mailIsDelivered() && <NavLink href="/dev/mailbox">Mailbox</NavLink>}
             <NavLink href="/me">My access</NavLink>

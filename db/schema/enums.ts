@@ -8,3 +8,8 @@ export type ActorType = (typeof actorType.enumValues)[number]
 
 export const sessionKind = pgEnum('session_kind', ['portal', 'stage'])
 export type SessionKind = (typeof sessionKind.enumValues)[number]
+
+// How a user came to be in an end-user group (GRP-1): added by an administrator or the API, or
+// placed there at sign-in by an identity provider's claim mapping.
+export const groupMembershipType = pgEnum('group_membership_type', ['Assigned', 'Mapped'])
+export type GroupMembershipType = (typeof groupMembershipType.enumValues)[number]

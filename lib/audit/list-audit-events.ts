@@ -1,5 +1,5 @@
 import 'server-only'
-import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { auditEvents, type AuditEvent } from '@/db/schema'
 import { requirePermission } from '../authz'
@@ -26,6 +26,8 @@ export const listAuditSchema = z.object({
   action: z.string().trim().max(100).optional().default(''),
   from: optionalDate,
   to: optionalDate,
+  // Events about or by one user or other record (the Activity tab of a user).
+  subject: z.uuid().optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
   perPage: z.coerce.number().int().catch(50).transform((n) => Math.min(100, Math.max(10, n))).default(50),
 })
@@ -42,6 +44,7 @@ export async function listAuditEvents(ctx: Ctx, input: unknown): Promise<AuditPa
     if (p.action) filters.push(p.action.endsWith('.') ? sql`${auditEvents.action} like ${escapeLike(p.action) + '%'}` : eq(auditEvents.action, p.action))
     if (p.from) filters.push(gte(auditEvents.occurredAt, p.from))
     if (p.to) filters.push(lte(auditEvents.occurredAt, p.to))
+    if (p.subject) filters.push(or(eq(auditEvents.targetKey, p.subject), eq(auditEvents.actorKey, p.subject)))
     if (p.before) filters.push(lt(auditEvents.id, p.before))
     const rows = await tx.select().from(auditEvents).where(and(...filters)).orderBy(desc(auditEvents.id)).limit(p.perPage + 1)
     const more = rows.length > p.perPage

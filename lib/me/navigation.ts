@@ -3,7 +3,7 @@ import { catalogueFor, principalFor } from '../authz'
 import { holdsAnywhere } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
 
-export type Navigation = { users: boolean; invite: boolean; audit: boolean; mailbox: boolean }
+export type Navigation = { users: boolean; invite: boolean; roles: boolean; apps: boolean; groups: boolean; audit: boolean; mailbox: boolean }
 
 /** Which portal sections to show (UI-13). Comfort only: every use case checks again. */
 export async function getNavigation(ctx: Ctx): Promise<Navigation> {
@@ -14,6 +14,9 @@ export async function getNavigation(ctx: Ctx): Promise<Navigation> {
     return {
       users: holds('users.manage') || holds('users.view_members') || holds('endusers.view'),
       invite: holds('users.manage_member_access'),
+      roles: holds('users.manage_roles') || holds('users.view_members'),
+      apps: holds('asset.open'),
+      groups: holds('endusers.view') || holds('endusers.manage_groups'),
       audit: holds('org.view_audit'),
       mailbox: holds('users.manage'),
     }

@@ -44,7 +44,7 @@ describe('one user’s page (UI-4)', () => {
       invitation: null,
       organizationRole: { name: 'Developer', state: 'active', startsAt: null, endsAt: null },
       appRoles: [],
-      can: { manage: true, manageAccess: true, isSelf: false },
+      can: { manage: true, manageAccess: true, viewEndUserAccess: true, isSelf: false },
     })
     expect(detail.lastLoginAt).toBeInstanceOf(Date)
     expect(JSON.stringify(detail)).not.toMatch(/argon2|passwordHash/)
@@ -62,7 +62,7 @@ describe('one user’s page (UI-4)', () => {
   it('lets a Developer open members but not manage them', async () => {
     const member = await createMember(admin())
     const detail = await getUser(developer.ctx(), { userKey: member.userKey })
-    expect(detail.can).toEqual({ manage: false, manageAccess: false, isSelf: false })
+    expect(detail.can).toEqual({ manage: false, manageAccess: false, viewEndUserAccess: true, isSelf: false })
   })
 
   it('lets a Developer open the end-users the users list shows them, and nobody else', async () => {

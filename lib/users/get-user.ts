@@ -4,9 +4,10 @@ import { apps, invitations, roleAssignments, roles, sessions, userCredentials, u
 import { allowedInSomeStage, checkPermission, hasPermission } from '../authz'
 import { periodState, type GrantPeriodState } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
-import { ForbiddenError, NotFoundError } from '../errors'
+import { NotFoundError } from '../errors'
 import { parse } from '../validation'
 import { userKeySchema } from './schemas'
+import { requireCanSeeUser } from './visibility'
 
 export type UserDetail = {
   key: string
@@ -25,23 +26,21 @@ export type UserDetail = {
   liveSessions: number
   invitation: { expiresAt: Date; expired: boolean } | null
   organizationRole: { key: string; name: string; state: GrantPeriodState; startsAt: Date | null; endsAt: Date | null } | null
-  appRoles: Array<{ appKey: string; appName: string; roleKey: string; roleName: string; state: GrantPeriodState }>
+  appRoles: Array<{ appKey: string; appName: string; roleKey: string; roleName: string; state: GrantPeriodState; startsAt: Date | null; endsAt: Date | null }>
   /** What the viewer may do on this page; the use cases check again on submit. */
-  can: { manage: boolean; manageAccess: boolean; isSelf: boolean }
+  can: { manage: boolean; manageAccess: boolean; viewEndUserAccess: boolean; isSelf: boolean }
 }
 
 export async function getUser(ctx: Ctx, input: unknown): Promise<UserDetail> {
   const { userKey } = parse(userKeySchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
     const now = nowOf(ctx)
-    const allowed = async (slug: string, inSomeStage = false) =>
-      inSomeStage ? allowedInSomeStage(await checkPermission(tx, ctx, slug)) : hasPermission(tx, ctx, slug)
-    const manage = await allowed('users.manage')
-    const manageAccess = await allowed('users.manage_member_access')
+    const manage = await hasPermission(tx, ctx, 'users.manage')
+    const manageAccess = await hasPermission(tx, ctx, 'users.manage_member_access')
+    const viewEndUsers = allowedInSomeStage(await checkPermission(tx, ctx, 'endusers.view'))
     const [user] = await tx.select().from(users).where(eq(users.key, userKey))
     if (!user) throw new NotFoundError('The user')
-    const canSee = manage || (user.isMember && (await allowed('users.view_members'))) || (user.isEndUser && (await allowed('endusers.view', true)))
-    if (!canSee) throw new ForbiddenError('You do not have permission to see this user.')
+    await requireCanSeeUser(tx, ctx, user)
     const [cred] = await tx.select({ lockedUntil: userCredentials.lockedUntil, failedAttempts: userCredentials.failedAttempts }).from(userCredentials).where(eq(userCredentials.userKey, userKey))
     const [live] = await tx.select({ n: count() }).from(sessions).where(and(eq(sessions.userKey, userKey), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
     const [invite] = await tx
@@ -76,8 +75,8 @@ export async function getUser(ctx: Ctx, input: unknown): Promise<UserDetail> {
       organizationRole: org ? { key: org.roleKey, name: org.roleName, state: periodState(org, now), startsAt: org.startsAt, endsAt: org.endsAt } : null,
       appRoles: grants
         .filter((g) => g.appKey !== null)
-        .map((g) => ({ appKey: g.appKey!, appName: g.appName ?? '', roleKey: g.roleKey, roleName: g.roleName, state: periodState(g, now) })),
-      can: { manage, manageAccess, isSelf: ctx.actor?.type === 'user' && ctx.actor.userKey === userKey },
+        .map((g) => ({ appKey: g.appKey!, appName: g.appName ?? '', roleKey: g.roleKey, roleName: g.roleName, state: periodState(g, now), startsAt: g.startsAt, endsAt: g.endsAt })),
+      can: { manage, manageAccess, viewEndUserAccess: manage || viewEndUsers, isSelf: ctx.actor?.type === 'user' && ctx.actor.userKey === userKey },
     }
   })
 }

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next'
 import { ConfirmAction } from '@/components/forms/confirm-action'
 import { Badge } from '@/components/ui/badge'
-import { Card, EmptyState, PageHeader } from '@/components/ui/card'
-import { getMyAccess } from '@/lib/me/get-my-access'
+import { EffectiveAccess } from '@/components/access/effective-access'
+import { Card, PageHeader } from '@/components/ui/card'
+import { getMyAccess } from '@/lib/access/explain-access'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
 import { listMySessions } from '@/lib/users/sessions'
@@ -11,7 +12,6 @@ import { revokeOtherSessionsAction, revokeSessionAction } from './actions'
 export const metadata: Metadata = { title: 'My access' }
 
 const fmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-')
 const stateTone = { active: 'green', scheduled: 'amber', expired: 'slate' } as const
 
 export default async function MePage() {
@@ -46,39 +46,9 @@ export default async function MePage() {
         </Card>
       </div>
 
-      <Card title="Effective permissions" description="Each permission you hold, with the role, scope and stages it comes from." className="mt-6">
-        {access.categories.length === 0 ? (
-          <EmptyState title="You hold no permissions">Ask an administrator for a role.</EmptyState>
-        ) : (
-          <div className="space-y-6">
-            {access.categories.map((c) => (
-              <section key={c.category} aria-labelledby={`cat-${slug(c.category)}`}>
-                <h3 id={`cat-${slug(c.category)}`} className="mb-2 text-sm font-semibold tracking-wide text-slate-500 uppercase">
-                  {c.category}
-                </h3>
-                <ul className="divide-y divide-slate-100 dark:divide-slate-800">
-                  {c.permissions.map((p) => (
-                    <li key={p.slug} className="grid gap-1 py-2 text-sm sm:grid-cols-[14rem_1fr]">
-                      <div>
-                        <p className="font-medium">{p.name}</p>
-                        <p className="text-xs text-slate-500">{p.purpose}</p>
-                      </div>
-                      <ul className="space-y-0.5">
-                        {p.sources.map((s, i) => (
-                          <li key={i} className="text-slate-600 dark:text-slate-300">
-                            From <span className="font-medium">{s.scopeLabel}</span> · <span>{s.stageLabel}</span>
-                            {s.viaLabel && <span className="text-slate-500"> · {s.viaLabel}</span>}
-                          </li>
-                        ))}
-                      </ul>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            ))}
-          </div>
-        )}
-      </Card>
+      <div className="mt-6">
+        <EffectiveAccess access={access} subject="you" />
+      </div>
 
       <Card
         title="Sessions"

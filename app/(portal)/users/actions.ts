@@ -2,6 +2,8 @@
 
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
+import { setEndUserRoles } from '@/lib/access/end-user-access'
+import { setRoleGrant } from '@/lib/access/grants'
 import { formValues, runAction } from '@/lib/actions'
 import type { UserNotice } from './notices'
 import { getRequestContext } from '@/lib/request'
@@ -28,13 +30,15 @@ export async function inviteMemberAction(_prev: unknown, formData: FormData) {
 function userAction(fn: (ctx: Awaited<ReturnType<typeof getRequestContext>>, input: unknown) => Promise<unknown>, notice: UserNotice) {
   return async (_prev: unknown, formData: FormData) => {
     const ctx = await getRequestContext()
-    const values = formValues(formData)
+    const { returnTab, ...values } = formValues(formData)
     const result = await runAction(() => fn(ctx, values))
     if (!result.ok || typeof values.userKey !== 'string') return result
     revalidatePath(`/users/${values.userKey}`)
-    redirect(`/users/${values.userKey}?notice=${notice}`)
+    redirect(`/users/${values.userKey}?${tabParam(returnTab)}notice=${notice}`)
   }
 }
+
+const tabParam = (tab: unknown) => (typeof tab === 'string' && /^[a-z-]{1,30}$/.test(tab) ? `tab=${tab}&` : '')
 
 export const deactivateUserAction = userAction(deactivateUser, 'deactivated')
 export const activateUserAction = userAction(activateUser, 'activated')
@@ -42,6 +46,17 @@ export const resendInvitationAction = userAction(resendInvitation, 'invitation-r
 export const revokeSessionsAction = userAction(revokeAllUserSessions, 'sessions-ended')
 export const unlockUserAction = userAction(unlockUser, 'unlocked')
 export const setOrganizationRoleAction = userAction(setOrganizationRole, 'role-saved')
+export const setRoleGrantAction = userAction(setRoleGrant, 'grant-saved')
+
+export async function setEndUserRolesAction(_prev: unknown, formData: FormData) {
+  const ctx = await getRequestContext()
+  const userKey = formData.get('userKey')
+  const input = { userKey, appKeys: formData.getAll('appKeys'), instanceKeys: formData.getAll('instanceKeys') }
+  const result = await runAction(() => setEndUserRoles(ctx, input))
+  if (!result.ok || typeof userKey !== 'string') return result
+  revalidatePath(`/users/${userKey}`)
+  redirect(`/users/${userKey}?tab=end-user&notice=end-user-roles-saved`)
+}
 
 export async function deleteUserAction(_prev: unknown, formData: FormData) {
   const ctx = await getRequestContext()

@@ -6,6 +6,8 @@ export const userNotices = {
   'sessions-ended': 'All of their sessions were ended.',
   unlocked: 'The account is unlocked.',
   'role-saved': 'The organization role was saved.',
+  'grant-saved': 'The role grant was saved. It applies from their next request.',
+  'end-user-roles-saved': 'End-user roles were saved.',
 } as const
 
 export type UserNotice = keyof typeof userNotices

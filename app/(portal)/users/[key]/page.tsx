@@ -3,28 +3,49 @@ import { notFound } from 'next/navigation'
 import { ConfirmAction } from '@/components/forms/confirm-action'
 import { Alert } from '@/components/ui/alert'
 import { Badge, StatusBadge } from '@/components/ui/badge'
-import { Card, PageHeader } from '@/components/ui/card'
+import { EffectiveAccess } from '@/components/access/effective-access'
+import { AuditList } from '@/components/audit/audit-list'
+import { PagerLink } from '@/components/data-table/pager-link'
+import { TabNav } from '@/components/layout/tabs'
+import { buttonClass } from '@/components/ui/button'
+import { Card, EmptyState, PageHeader } from '@/components/ui/card'
+import { inputClass } from '@/components/ui/field'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
-import { listRoleOptions } from '@/lib/roles/list-role-options'
-import { getUser } from '@/lib/users/get-user'
+import { getEndUserAccess } from '@/lib/access/end-user-access'
+import { getUserAccess } from '@/lib/access/explain-access'
+import { getGrantOptions } from '@/lib/access/grant-options'
+import { listAuditEvents } from '@/lib/audit/list-audit-events'
+import type { Ctx } from '@/lib/context'
+import { getNavigation } from '@/lib/me/navigation'
+import { getUser, type UserDetail } from '@/lib/users/get-user'
 import { uuidSchema } from '@/lib/validation'
 import { activateUserAction, deactivateUserAction, deleteUserAction, resendInvitationAction, revokeSessionsAction, unlockUserAction } from '../actions'
 import { userNotices, type UserNotice } from '../notices'
-import { OrganizationRoleForm } from './organization-role-form'
+import { EndUserGrid } from './end-user-grid'
+import { GrantForm } from './grant-form'
 
 export const metadata: Metadata = { title: 'User' }
 
 const fmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
 const when = (d: Date | null) => (d ? `${fmt.format(d)} UTC` : 'Never')
 
-export default async function UserPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<{ notice?: string }> }) {
+type Search = { notice?: string; tab?: string; q?: string; after?: string; before?: string }
+
+export default async function UserPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<Search> }) {
   const { key } = await params
   if (!uuidSchema.safeParse(key).success) notFound()
-  const { notice } = await searchParams
+  const { notice, tab: requested, q, after, before } = await searchParams
   const ctx = await requireMemberContext()
   const user = await loadPage(() => getUser(ctx, { userKey: key }))
-  const roles = user.can.manageAccess ? await loadPage(() => listRoleOptions(ctx)) : []
+  const nav = await getNavigation(ctx)
+  const tabs = [
+    { key: 'organization', label: 'Organization access' },
+    ...(user.can.viewEndUserAccess ? [{ key: 'end-user', label: 'End-user access' }] : []),
+    { key: 'effective', label: 'Effective permissions' },
+    ...(nav.audit ? [{ key: 'activity', label: 'Activity' }] : []),
+  ]
+  const tab = tabs.find((t) => t.key === requested)?.key ?? 'organization'
   const fields = { userKey: user.key }
   const who = user.name || user.email || 'this user'
   return (
@@ -103,25 +124,116 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         </Card>
       </div>
 
-      <Card title="Organization access" description="One role at organization scope applies to every app and stage." className="mt-6">
-        {user.can.manageAccess && !user.can.isSelf ? (
-          <OrganizationRoleForm userKey={user.key} roles={roles} current={user.organizationRole?.key ?? ''} />
+      <div className="mt-8">
+        <TabNav label="User sections" current={tab} tabs={tabs.map((t) => ({ ...t, href: `/users/${user.key}?tab=${t.key}` }))} />
+        {tab === 'organization' && <OrganizationAccess user={user} ctx={ctx} />}
+        {tab === 'end-user' && <EndUserAccessTab userKey={user.key} ctx={ctx} q={q} after={after} />}
+        {tab === 'effective' && <EffectiveAccess access={await loadPage(() => getUserAccess(ctx, { userKey: user.key }))} subject="they" />}
+        {tab === 'activity' && <Activity userKey={user.key} ctx={ctx} before={before} />}
+      </div>
+    </>
+  )
+}
+
+const stateTone = { active: 'green', scheduled: 'amber', expired: 'slate' } as const
+
+function periodText(g: { startsAt: Date | null; endsAt: Date | null }) {
+  if (!g.startsAt && !g.endsAt) return 'No time limit'
+  return [g.startsAt && `from ${when(g.startsAt)}`, g.endsAt && `until ${when(g.endsAt)}`].filter(Boolean).join(' ')
+}
+
+async function OrganizationAccess({ user, ctx }: { user: UserDetail; ctx: Ctx }) {
+  const editable = user.can.manageAccess && !user.can.isSelf
+  const options = editable ? await loadPage(() => getGrantOptions(ctx)) : null
+  const granted = new Set(user.appRoles.map((r) => r.appKey))
+  return (
+    <div className="space-y-6">
+      <Card title="Organization role" description="One role at organization scope applies to every app. Outside its period it confers nothing.">
+        {options ? (
+          <GrantForm userKey={user.key} roles={options.roles} current={user.organizationRole ? { roleKey: user.organizationRole.key, startsAt: user.organizationRole.startsAt, endsAt: user.organizationRole.endsAt } : undefined} />
         ) : (
           <p className="text-sm">{user.organizationRole ? user.organizationRole.name : 'No organization role'}</p>
         )}
-        {user.organizationRole && user.organizationRole.state !== 'active' && (
-          <p className="mt-2 text-sm text-amber-700">This grant is {user.organizationRole.state} and confers nothing right now.</p>
+        {user.organizationRole && (
+          <p className="mt-2 flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
+            <Badge tone={stateTone[user.organizationRole.state]}>{user.organizationRole.state}</Badge> {periodText(user.organizationRole)}
+          </p>
         )}
-        {user.appRoles.length > 0 && (
-          <ul className="mt-4 space-y-1 text-sm">
-            {user.appRoles.map((r) => (
-              <li key={r.appKey}>
-                {r.appName}: {r.roleName} <Badge>{r.state}</Badge>
-              </li>
-            ))}
-          </ul>
+        {user.can.isSelf && <p className="mt-2 text-sm text-slate-500">Another administrator must change your roles.</p>}
+      </Card>
+      <Card title="App roles" description="A role for one app adds permissions for that app on top of the organization role; it never removes any.">
+        {user.appRoles.length === 0 && <p className="mb-4 text-sm text-slate-500">No roles for individual apps.</p>}
+        <ul className="space-y-4">
+          {user.appRoles.map((r) => (
+            <li key={r.appKey} className="space-y-1 border-b border-slate-100 pb-4 dark:border-slate-800">
+              {options ? (
+                <GrantForm userKey={user.key} roles={options.roles} app={{ key: r.appKey, name: r.appName }} current={{ roleKey: r.roleKey, startsAt: r.startsAt, endsAt: r.endsAt }} />
+              ) : (
+                <p className="text-sm">
+                  <span className="font-medium">{r.appName}</span>: {r.roleName}
+                </p>
+              )}
+              <p className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
+                <Badge tone={stateTone[r.state]}>{r.state}</Badge> {periodText(r)}
+              </p>
+            </li>
+          ))}
+        </ul>
+        {options && (
+          <div className="mt-2">
+            <h3 className="mb-2 text-sm font-semibold">Add a role for an app</h3>
+            {options.apps.length === 0 ? (
+              <p className="text-sm text-slate-500">There are no apps yet.</p>
+            ) : (
+              <GrantForm userKey={user.key} roles={options.roles} appChoices={options.apps.filter((a) => !granted.has(a.key))} />
+            )}
+            {options.moreApps && <p className="mt-2 text-xs text-slate-500">Only the first 500 apps by name are listed.</p>}
+          </div>
         )}
       </Card>
-    </>
+    </div>
+  )
+}
+
+async function EndUserAccessTab({ userKey, ctx, q, after }: { userKey: string; ctx: Ctx; q?: string; after?: string }) {
+  const access = await loadPage(() => getEndUserAccess(ctx, { userKey, q: q ?? '', after }))
+  return (
+    <Card title="End-user access" description="Application roles per app and stage. Roles granted by a group are marked with the group and are changed on the group.">
+      <form className="mb-4 flex max-w-md gap-2" role="search">
+        <input type="hidden" name="tab" value="end-user" />
+        <label htmlFor="app-filter" className="sr-only">
+          Filter apps by name
+        </label>
+        <input id="app-filter" name="q" defaultValue={q ?? ''} placeholder="Filter apps by name" className={inputClass} />
+        <button type="submit" className={buttonClass('secondary')}>
+          Filter
+        </button>
+      </form>
+      {access.apps.length === 0 ? (
+        <EmptyState title={q ? 'No app matches that name' : 'There are no apps yet'}>{q ? 'Try another name.' : 'End-user roles belong to apps. Create an app and its roles first.'}</EmptyState>
+      ) : (
+        <EndUserGrid key={`${q}-${after}`} access={access} />
+      )}
+      {(access.next || after) && (
+        <div className="mt-4 flex gap-3 text-sm">
+          {after && <PagerLink rel="prev" href={`/users/${userKey}?tab=end-user${q ? `&q=${encodeURIComponent(q)}` : ''}`}>First apps</PagerLink>}
+          {access.next && <PagerLink rel="next" href={`/users/${userKey}?tab=end-user${q ? `&q=${encodeURIComponent(q)}` : ''}&after=${access.next}`}>More apps</PagerLink>}
+        </div>
+      )}
+    </Card>
+  )
+}
+
+async function Activity({ userKey, ctx, before }: { userKey: string; ctx: Ctx; before?: string }) {
+  const page = await loadPage(() => listAuditEvents(ctx, { subject: userKey, before }))
+  return (
+    <Card title="Activity" description="Changes made to this user and by this user, newest first.">
+      {page.rows.length === 0 ? <EmptyState title="No activity recorded" /> : <AuditList events={page.rows} />}
+      {page.next && (
+        <div className="mt-4 text-sm">
+          <PagerLink rel="next" href={`/users/${userKey}?tab=activity&before=${page.next}`}>Older events</PagerLink>
+        </div>
+      )}
+    </Card>
   )
 }
