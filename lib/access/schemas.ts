@@ -47,11 +47,12 @@ export const setEndUserRolesSchema = z.strictObject({
 
 export const checkAccessSchema = z
   .strictObject({
-    userKey: uuidSchema,
+    // The user to check, by email address or key.
+    user: z.string({ error: 'Enter the email address of the user to check.' }).trim().min(1, 'Enter the email address of the user to check.').max(254),
     permission: z.string().trim().max(100).optional().transform((v) => v || null),
     appRoleKey: optionalKey,
     appKey: optionalKey,
     stageKey: optionalKey,
   })
-  .refine((v) => (v.permission === null) !== (v.appRoleKey === null), { path: ['permission'], message: 'Choose a permission or an end-user role.' })
+  .refine((v) => (v.permission === null) !== (v.appRoleKey === null), { path: ['permission'], message: 'Choose a permission or an end-user role, not both.' })
   .refine((v) => v.appRoleKey === null || v.stageKey !== null, { path: ['stageKey'], message: 'End-user roles are held per stage: choose a stage.' })

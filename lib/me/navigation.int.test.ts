@@ -21,7 +21,7 @@ describe('portal navigation (UI-13)', () => {
 
   it('shows a Developer the users list only', async () => {
     const dev = await createMember(admin())
-    expect(await getNavigation(dev.ctx())).toEqual({ users: true, invite: false, roles: true, apps: true, groups: true, audit: false, mailbox: false })
+    expect(await getNavigation(dev.ctx())).toEqual({ users: true, invite: true, roles: true, apps: true, groups: true, audit: false, mailbox: false })
   })
 
   it('follows custom roles, counting stage-limited grants', async () => {

@@ -13,7 +13,7 @@ export async function getNavigation(ctx: Ctx): Promise<Navigation> {
     const holds = (slug: string) => holdsAnywhere(me, catalogue, slug, nowOf(ctx))
     return {
       users: holds('users.manage') || holds('users.view_members') || holds('endusers.view'),
-      invite: holds('users.manage_member_access'),
+      invite: holds('users.manage_member_access') || holds('endusers.manage_access') || holds('endusers.manage_groups'),
       roles: holds('users.manage_roles') || holds('users.view_members'),
       apps: holds('asset.open'),
       groups: holds('endusers.view') || holds('endusers.manage_groups'),

@@ -11,6 +11,26 @@ export const inviteMemberSchema = z.strictObject({
 })
 export type InviteMemberInput = z.input<typeof inviteMemberSchema>
 
+const keyList = z.array(uuidSchema).max(200, 'Choose at most 200.').default([])
+
+/**
+ * Inviting anyone (AUTH-5): a member with an organization role, an end-user with groups and
+ * application roles chosen up front, or both. Something must be granted, or the invitation would
+ * create an account that can do nothing.
+ */
+export const inviteUserSchema = z
+  .strictObject({
+    email: emailSchema,
+    name: optionalPersonNameSchema,
+    roleKey: uuidSchema.or(z.literal('')).optional().transform((v) => v || null),
+    groupKeys: keyList,
+    instanceKeys: keyList,
+  })
+  .refine((v) => v.roleKey !== null || v.groupKeys.length > 0 || v.instanceKeys.length > 0, {
+    path: ['roleKey'],
+    message: 'Choose an organization role, or at least one group or end-user role.',
+  })
+
 export const setOrganizationRoleSchema = z.strictObject({
   userKey: uuidSchema,
   // '' means "No role".

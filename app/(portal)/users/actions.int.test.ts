@@ -93,9 +93,9 @@ describe('user server actions with bad input', () => {
     ['an unknown field', (roleKey) => ({ email: 'a@example.com', roleKey, status: 'Active' }), 'form'],
   ]
   for (const [label, values, field] of badInvites) {
-    it(`inviteMemberAction refuses ${label} with a field error and changes nothing`, async () => {
+    it(`inviteUserAction refuses ${label} with a field error and changes nothing`, async () => {
       const before = await snapshot()
-      const result = await actions.inviteMemberAction(null, form(values(developerKey)))
+      const result = await actions.inviteUserAction(null, form(values(developerKey)))
       expect(result).toMatchObject({ ok: false, fieldErrors: { [field]: expect.any(Array) } })
       expect(await snapshot()).toEqual(before)
     })
@@ -117,7 +117,7 @@ describe('user server actions with bad input', () => {
     for (const ctx of [{ actor: null } as Ctx, developer.ctx()]) {
       current.ctx = ctx
       for (const name of userKeyActions) expect(await actions[name](null, form({ userKey: memberKey }))).toMatchObject({ ok: false })
-      expect(await actions.inviteMemberAction(null, form({ email: 'b@example.com', roleKey: developerKey }))).toMatchObject({ ok: false })
+      expect(await actions.inviteUserAction(null, form({ email: 'b@example.com', roleKey: developerKey }))).toMatchObject({ ok: false })
       expect(await actions.setOrganizationRoleAction(null, form({ userKey: memberKey, roleKey: '' }))).toMatchObject({ ok: false })
     }
     current.ctx = adminCtx

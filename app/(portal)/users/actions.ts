@@ -4,11 +4,12 @@ import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import { setEndUserRoles } from '@/lib/access/end-user-access'
 import { setRoleGrant } from '@/lib/access/grants'
+import { setUserGroupMembership } from '@/lib/groups/set-user-group-membership'
 import { formValues, runAction } from '@/lib/actions'
 import type { UserNotice } from './notices'
 import { getRequestContext } from '@/lib/request'
 import { deleteUser } from '@/lib/users/delete-user'
-import { inviteMember } from '@/lib/users/invite-member'
+import { inviteUser } from '@/lib/users/invite-user'
 import { resendInvitation } from '@/lib/users/resend-invitation'
 import { revokeAllUserSessions, unlockUser } from '@/lib/users/sessions'
 import { setOrganizationRole } from '@/lib/users/set-organization-role'
@@ -16,9 +17,11 @@ import { activateUser, deactivateUser } from '@/lib/users/set-user-status'
 
 // Each action is a public endpoint: it only adapts the form to a use case, which authorizes.
 
-export async function inviteMemberAction(_prev: unknown, formData: FormData) {
+export async function inviteUserAction(_prev: unknown, formData: FormData) {
   const ctx = await getRequestContext()
-  const result = await runAction(() => inviteMember(ctx, formValues(formData)))
+  // Checkboxes arrive as repeated fields; everything else goes to the schema as sent, so unknown fields are refused.
+  const input = { ...formValues(formData), groupKeys: formData.getAll('groupKeys'), instanceKeys: formData.getAll('instanceKeys') }
+  const result = await runAction(() => inviteUser(ctx, input))
   if (!result.ok) return result
   redirect(`/users/${result.data!.userKey}?notice=invited`)
 }
@@ -47,6 +50,10 @@ export const revokeSessionsAction = userAction(revokeAllUserSessions, 'sessions-
 export const unlockUserAction = userAction(unlockUser, 'unlocked')
 export const setOrganizationRoleAction = userAction(setOrganizationRole, 'role-saved')
 export const setRoleGrantAction = userAction(setRoleGrant, 'grant-saved')
+export const setUserGroupMembershipAction = async (prev: unknown, formData: FormData) => {
+  formData.set('returnTab', 'groups')
+  return userAction(setUserGroupMembership, formData.get('member') === 'true' ? 'group-joined' : 'group-left')(prev, formData)
+}
 
 export async function setEndUserRolesAction(_prev: unknown, formData: FormData) {
   const ctx = await getRequestContext()

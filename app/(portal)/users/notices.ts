@@ -8,6 +8,8 @@ export const userNotices = {
   'role-saved': 'The organization role was saved.',
   'grant-saved': 'The role grant was saved. It applies from their next request.',
   'end-user-roles-saved': 'End-user roles were saved.',
+  'group-joined': 'Added to the group. Its roles apply from their next request.',
+  'group-left': 'Removed from the group.',
 } as const
 
 export type UserNotice = keyof typeof userNotices

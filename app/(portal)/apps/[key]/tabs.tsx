@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { AppDetail } from '@/lib/apps/get-app'
 import type { Ctx } from '@/lib/context'
+import { AccessTab } from './access-tab'
 import { DetailsTab } from './details-tab'
 import { RolesTab } from './roles-tab'
 
@@ -13,5 +14,6 @@ export type AppTabProps = { app: AppDetail; ctx: Ctx; searchParams: Record<strin
  */
 export const appTabs: ReadonlyArray<{ id: string; label: string; render: (props: AppTabProps) => ReactNode | Promise<ReactNode> }> = [
   { id: 'roles', label: 'End-user roles', render: (p) => <RolesTab app={p.app} /> },
+  { id: 'access', label: 'Who has access', render: (p) => <AccessTab {...p} /> },
   { id: 'details', label: 'Details', render: (p) => <DetailsTab app={p.app} /> },
 ]

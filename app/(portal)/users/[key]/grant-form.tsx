@@ -66,7 +66,7 @@ export function GrantForm({ userKey, roles, app, appChoices, current }: Props) {
         {app && <p className="self-center text-sm font-medium">{app.name}</p>}
         <div className="space-y-1">
           <label htmlFor={`${id}-role`} className="block text-sm font-medium">
-            {atApp ? 'Role for this app' : 'Organization role'}
+            {app ? `Role for ${app.name}` : atApp ? 'Role for this app' : 'Organization role'}
           </label>
           <select id={`${id}-role`} name="roleKey" value={roleKey} onChange={(e) => setRoleKey(e.target.value)} className={inputClass} aria-describedby={described('roleKey')}>
             <option value="">{atApp ? (appChoices ? 'Choose a role…' : 'No role (remove)') : 'No role'}</option>

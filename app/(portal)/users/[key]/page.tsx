@@ -24,6 +24,7 @@ import { activateUserAction, deactivateUserAction, deleteUserAction, resendInvit
 import { userNotices, type UserNotice } from '../notices'
 import { EndUserGrid } from './end-user-grid'
 import { GrantForm } from './grant-form'
+import { GroupsTab } from './groups-tab'
 
 export const metadata: Metadata = { title: 'User' }
 
@@ -42,6 +43,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const tabs = [
     { key: 'organization', label: 'Organization access' },
     ...(user.can.viewEndUserAccess ? [{ key: 'end-user', label: 'End-user access' }] : []),
+    ...(nav.groups ? [{ key: 'groups', label: 'Groups' }] : []),
     { key: 'effective', label: 'Effective permissions' },
     ...(nav.audit ? [{ key: 'activity', label: 'Activity' }] : []),
   ]
@@ -128,6 +130,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         <TabNav label="User sections" current={tab} tabs={tabs.map((t) => ({ ...t, href: `/users/${user.key}?tab=${t.key}` }))} />
         {tab === 'organization' && <OrganizationAccess user={user} ctx={ctx} />}
         {tab === 'end-user' && <EndUserAccessTab userKey={user.key} ctx={ctx} q={q} after={after} />}
+        {tab === 'groups' && <GroupsTab userKey={user.key} who={who} ctx={ctx} q={q} />}
         {tab === 'effective' && <EffectiveAccess access={await loadPage(() => getUserAccess(ctx, { userKey: user.key }))} subject="they" />}
         {tab === 'activity' && <Activity userKey={user.key} ctx={ctx} before={before} />}
       </div>

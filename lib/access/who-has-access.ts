@@ -1,0 +1,193 @@
+import 'server-only'
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Tx } from '@/db/client'
+import { appRoleInstances, appRoles, apps, appStages, endUserRoleAssignments, groupMembers, groupRoles, groups, roleAssignments, rolePermissions, roles, stages, users, type UserStatus } from '@/db/schema'
+import { catalogueFor, hasPermission, requirePermission } from '../authz'
+import { permissionDefs } from '../authz/catalogue'
+import { conferredBy } from '../authz/evaluate'
+import type { Catalogue } from '../authz/model'
+import { nowOf, withTransaction, type Ctx } from '../context'
+import { NotFoundError, ValidationError } from '../errors'
+import { parse, uuidSchema } from '../validation'
+
+export type AccessRow = {
+  key: string
+  name: string
+  email: string | null
+  status: UserStatus
+  /** How the user has access, e.g. "Approver · direct", "Approver · group Managers", "Developer · organization role". */
+  how: string[]
+}
+export type WhoHasAccessPage = { rows: AccessRow[]; next: string | null; app: { key: string; name: string }; stage: { key: string; code: string }; includesMembers: boolean }
+
+const slugByKey = new Map(permissionDefs.map((p) => [p.key, p.slug]))
+
+// Rows of the name order read before deciding that holders are sparse; see the fallback below.
+const WINDOW = 2_000
+
+export const whoHasAccessSchema = z.strictObject({
+  appKey: uuidSchema,
+  stageKey: uuidSchema,
+  // Only holders of this application role (its key shared across stages), directly or through a group.
+  appRoleKey: uuidSchema.or(z.literal('')).optional().transform((v) => v || null),
+  after: z.string().max(300).optional(),
+  perPage: z.coerce.number().int().catch(50).transform((n) => Math.min(1000, Math.max(10, n))).default(50),
+})
+
+type Cursor = { name: string; key: string }
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
+function decode(s: string | undefined): Cursor | null {
+  if (!s) return null
+  try {
+    return z.object({ name: z.string(), key: uuidSchema }).parse(JSON.parse(Buffer.from(s, 'base64url').toString()))
+  } catch {
+    throw new ValidationError('That page link is no longer valid. Start from the first page.', { after: ['Invalid page cursor.'] })
+  }
+}
+
+/**
+ * Organization roles that give some member permission on this app in this stage: app-scope
+ * permissions (only those apply to one app), within their stage limits. Roles are few; this is
+ * computed in memory with the evaluator's own rules.
+ */
+async function rolesGrantingAppAccess(tx: Tx, catalogue: Catalogue, stageKey: string): Promise<string[]> {
+  const rows = await tx.select({ roleKey: rolePermissions.roleKey, permissionKey: rolePermissions.permissionKey, stageKeys: rolePermissions.stageKeys }).from(rolePermissions)
+  const byRole = new Map<string, Array<{ slug: string; stageKeys: string[] | null }>>()
+  for (const r of rows) {
+    const slug = slugByKey.get(r.permissionKey)
+    if (slug) byRole.set(r.roleKey, [...(byRole.get(r.roleKey) ?? []), { slug, stageKeys: r.stageKeys }])
+  }
+  return [...byRole]
+    .filter(([roleKey, permissions]) =>
+      // Evaluated as an app-scope grant: only permissions that work at app scope count, as they do for an organization-scope grant on one app.
+      conferredBy({ roleKey, roleName: '', appKey: 'app', appName: null, startsAt: null, endsAt: null, permissions }, catalogue).some((c) => c.stageKeys === null || c.stageKeys.includes(stageKey)),
+    )
+    .map(([roleKey]) => roleKey)
+}
+
+/**
+ * "Who has access" for one app in one stage (AUTHZ-7): every user holding one of its end-user roles
+ * there, directly or through a group, and (for viewers who may see members) every member whose
+ * organization or app role gives them permissions on the app in that stage. In name order, a page
+ * at a time.
+ */
+export async function whoHasAccess(ctx: Ctx, input: unknown): Promise<WhoHasAccessPage> {
+  const p = parse(whoHasAccessSchema, input)
+  return withTransaction(ctx, async (tx, ctx) => {
+    await requirePermission(tx, ctx, 'endusers.view', { appKey: p.appKey, stageKey: p.stageKey })
+    const [app] = await tx.select({ key: apps.key, name: apps.name }).from(apps).where(eq(apps.key, p.appKey))
+    if (!app) throw new NotFoundError('The app')
+    const [stage] = await tx
+      .select({ key: stages.key, code: stages.code })
+      .from(stages)
+      .innerJoin(appStages, and(eq(appStages.stageKey, stages.key), eq(appStages.appKey, p.appKey)))
+      .where(eq(stages.key, p.stageKey))
+    if (!stage) throw new ValidationError('The app is not deployed to that stage.', { stageKey: ['Choose a stage the app is deployed to.'] })
+    const includesMembers = p.appRoleKey === null && (await hasPermission(tx, ctx, 'users.view_members'))
+    const now = nowOf(ctx)
+
+    const instanceRows = await tx
+      .select({ key: appRoleInstances.key })
+      .from(appRoleInstances)
+      .where(and(eq(appRoleInstances.appKey, p.appKey), eq(appRoleInstances.stageKey, p.stageKey), p.appRoleKey ? eq(appRoleInstances.appRoleKey, p.appRoleKey) : undefined))
+    const instanceKeys = instanceRows.map((i) => i.key)
+    const memberRoles = includesMembers ? await rolesGrantingAppAccess(tx, await catalogueFor(tx, ctx), p.stageKey) : []
+    if (instanceKeys.length === 0 && memberRoles.length === 0) return { rows: [], next: null, app, stage, includesMembers }
+
+    const list = (keys: string[]) => sql.join(keys.map((k) => sql`${k}::uuid`), sql`, `)
+    const activeGrant = sql`(${roleAssignments.startsAt} is null or ${roleAssignments.startsAt} <= ${now}) and (${roleAssignments.endsAt} is null or ${roleAssignments.endsAt} > ${now})`
+    const sources: SQL[] = []
+    if (instanceKeys.length) {
+      sources.push(sql`exists (select 1 from ${endUserRoleAssignments} where ${endUserRoleAssignments.userKey} = u.key and ${endUserRoleAssignments.instanceKey} in (${list(instanceKeys)}))`)
+      sources.push(
+        sql`exists (select 1 from ${groupMembers} join ${groupRoles} on ${groupRoles.groupKey} = ${groupMembers.groupKey} where ${groupMembers.userKey} = u.key and ${groupRoles.instanceKey} in (${list(instanceKeys)}))`,
+      )
+    }
+    if (memberRoles.length)
+      sources.push(
+        sql`exists (select 1 from ${roleAssignments} where ${roleAssignments.userKey} = u.key and (${roleAssignments.appKey} is null or ${roleAssignments.appKey} = ${p.appKey}) and ${roleAssignments.roleKey} in (${list(memberRoles)}) and ${activeGrant})`,
+      )
+    const holds = sql.join(sources, sql` or `)
+    const cursor = decode(p.after)
+    const after = cursor ? sql`(lower(u.name), u.key) > (${cursor.name}, ${cursor.key}::uuid)` : sql`true`
+    const limit = p.perPage + 1
+
+    // Walk the name order and keep holders: quick while holders are common (an app most users
+    // use). When a window of that walk finds too few, holders are rare, so collect them from the
+    // grant tables instead and sort only those.
+    const walked = await tx.execute(sql`
+      select u.key, u.name, u.email, u.status, u.sort_name from (
+        select u.key, u.name, u.email, u.status, lower(u.name) as sort_name from ${users} u where ${after}
+        order by lower(u.name), u.key limit ${WINDOW}
+      ) u where ${holds}
+      order by u.sort_name, u.key limit ${limit}`)
+    let rows = walked.rows as Array<{ key: string; name: string; email: string | null; status: UserStatus; sort_name: string }>
+    if (rows.length < limit) {
+      const candidates: SQL[] = []
+      if (instanceKeys.length) {
+        candidates.push(sql`select ${endUserRoleAssignments.userKey} as user_key from ${endUserRoleAssignments} where ${endUserRoleAssignments.instanceKey} in (${list(instanceKeys)})`)
+        candidates.push(
+          sql`select ${groupMembers.userKey} from ${groupMembers} join ${groupRoles} on ${groupRoles.groupKey} = ${groupMembers.groupKey} where ${groupRoles.instanceKey} in (${list(instanceKeys)})`,
+        )
+      }
+      if (memberRoles.length)
+        candidates.push(
+          sql`select ${roleAssignments.userKey} from ${roleAssignments} where (${roleAssignments.appKey} is null or ${roleAssignments.appKey} = ${p.appKey}) and ${roleAssignments.roleKey} in (${list(memberRoles)}) and ${activeGrant}`,
+        )
+      const found = await tx.execute(sql`
+        select u.key, u.name, u.email, u.status, lower(u.name) as sort_name
+        from ${users} u where u.key in (${sql.join(candidates, sql` union `)}) and ${after}
+        order by lower(u.name), u.key limit ${limit}`)
+      rows = found.rows as typeof rows
+    }
+    const page = rows.slice(0, p.perPage)
+    const how = await explainHolders(tx, page.map((r) => r.key), instanceKeys, memberRoles, p.appKey, now)
+    const last = page.at(-1)
+    return {
+      rows: page.map((r) => ({ key: r.key, name: r.name, email: r.email, status: r.status, how: how.get(r.key) ?? [] })),
+      next: rows.length > p.perPage && last ? encode({ name: last.sort_name, key: last.key }) : null,
+      app,
+      stage,
+      includesMembers,
+    }
+  })
+}
+
+/** How each user of a page has access: three queries for the page, whatever its size. */
+async function explainHolders(tx: Tx, userKeys: string[], instanceKeys: string[], memberRoles: string[], appKey: string, now: Date): Promise<Map<string, string[]>> {
+  const how = new Map<string, string[]>()
+  const add = (userKey: string, text: string) => how.set(userKey, [...(how.get(userKey) ?? []), text])
+  if (userKeys.length === 0) return how
+  if (instanceKeys.length) {
+    const direct = await tx
+      .select({ userKey: endUserRoleAssignments.userKey, role: appRoles.name })
+      .from(endUserRoleAssignments)
+      .innerJoin(appRoleInstances, eq(appRoleInstances.key, endUserRoleAssignments.instanceKey))
+      .innerJoin(appRoles, eq(appRoles.key, appRoleInstances.appRoleKey))
+      .where(and(inArray(endUserRoleAssignments.userKey, userKeys), inArray(endUserRoleAssignments.instanceKey, instanceKeys)))
+    for (const d of direct) add(d.userKey, `${d.role} · direct`)
+    const viaGroups = await tx
+      .select({ userKey: groupMembers.userKey, role: appRoles.name, group: groups.name })
+      .from(groupMembers)
+      .innerJoin(groups, eq(groups.key, groupMembers.groupKey))
+      .innerJoin(groupRoles, eq(groupRoles.groupKey, groupMembers.groupKey))
+      .innerJoin(appRoleInstances, eq(appRoleInstances.key, groupRoles.instanceKey))
+      .innerJoin(appRoles, eq(appRoles.key, appRoleInstances.appRoleKey))
+      .where(and(inArray(groupMembers.userKey, userKeys), inArray(groupRoles.instanceKey, instanceKeys)))
+    for (const g of viaGroups) add(g.userKey, `${g.role} · group ${g.group}`)
+  }
+  if (memberRoles.length) {
+    const grants = await tx
+      .select({ userKey: roleAssignments.userKey, role: roles.name, appKey: roleAssignments.appKey, startsAt: roleAssignments.startsAt, endsAt: roleAssignments.endsAt })
+      .from(roleAssignments)
+      .innerJoin(roles, eq(roles.key, roleAssignments.roleKey))
+      .where(and(inArray(roleAssignments.userKey, userKeys), inArray(roleAssignments.roleKey, memberRoles)))
+    for (const g of grants) {
+      if (g.appKey !== null && g.appKey !== appKey) continue
+      if ((g.startsAt && g.startsAt > now) || (g.endsAt && g.endsAt <= now)) continue
+      add(g.userKey, g.appKey ? `${g.role} · app role` : `${g.role} · organization role`)
+    }
+  }
+  return how
+}
