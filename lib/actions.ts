@@ -36,3 +36,12 @@ export function formValues(formData: FormData, ...fields: string[]): Record<stri
   }
   return out
 }
+
+/**
+ * The answer to a submission that would take access away and was not confirmed yet: what would be
+ * lost, under the `confirm` field, for the form to show before it is submitted again with
+ * `confirmed=yes`. A failure as far as the form is concerned, so what was entered stays.
+ */
+export function needsConfirmation(losses: string[]): ActionResult<never> {
+  return { ok: false, error: 'This change takes access away. Check what is lost, then confirm.', fieldErrors: { confirm: losses } }
+}

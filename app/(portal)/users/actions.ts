@@ -3,9 +3,10 @@
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import { setEndUserRoles } from '@/lib/access/end-user-access'
+import { previewEndUserRoles, previewRoleGrant } from '@/lib/access/grant-impact'
 import { setRoleGrant } from '@/lib/access/grants'
 import { setUserGroupMembership } from '@/lib/groups/set-user-group-membership'
-import { formValues, runAction } from '@/lib/actions'
+import { formValues, needsConfirmation, runAction } from '@/lib/actions'
 import type { UserNotice } from './notices'
 import { getRequestContext } from '@/lib/request'
 import { deleteUser } from '@/lib/users/delete-user'
@@ -49,7 +50,24 @@ export const resendInvitationAction = userAction(resendInvitation, 'invitation-r
 export const revokeSessionsAction = userAction(revokeAllUserSessions, 'sessions-ended')
 export const unlockUserAction = userAction(unlockUser, 'unlocked')
 export const setOrganizationRoleAction = userAction(setOrganizationRole, 'role-saved')
-export const setRoleGrantAction = userAction(setRoleGrant, 'grant-saved')
+const applyRoleGrant = userAction(setRoleGrant, 'grant-saved')
+
+/**
+ * Impact before harm: a grant change that takes access away is first answered with what the user
+ * would lose; the form shows it and applies the change only when it is submitted again confirmed.
+ */
+export async function setRoleGrantAction(prev: unknown, formData: FormData) {
+  const confirmed = formData.get('confirmed') === 'yes'
+  formData.delete('confirmed')
+  if (!confirmed) {
+    const ctx = await getRequestContext()
+    const { returnTab: _tab, ...values } = formValues(formData)
+    const preview = await runAction(() => previewRoleGrant(ctx, values))
+    if (!preview.ok) return preview
+    if (preview.data!.losses.length) return needsConfirmation(preview.data!.losses)
+  }
+  return applyRoleGrant(prev, formData)
+}
 export const setUserGroupMembershipAction = async (prev: unknown, formData: FormData) => {
   formData.set('returnTab', 'groups')
   return userAction(setUserGroupMembership, formData.get('member') === 'true' ? 'group-joined' : 'group-left')(prev, formData)
@@ -59,6 +77,11 @@ export async function setEndUserRolesAction(_prev: unknown, formData: FormData) 
   const ctx = await getRequestContext()
   const userKey = formData.get('userKey')
   const input = { userKey, appKeys: formData.getAll('appKeys'), instanceKeys: formData.getAll('instanceKeys') }
+  if (formData.get('confirmed') !== 'yes') {
+    const preview = await runAction(() => previewEndUserRoles(ctx, input))
+    if (!preview.ok) return preview
+    if (preview.data!.losses.length) return needsConfirmation(preview.data!.losses)
+  }
   const result = await runAction(() => setEndUserRoles(ctx, input))
   if (!result.ok || typeof userKey !== 'string') return result
   revalidatePath(`/users/${userKey}`)

@@ -1,7 +1,9 @@
 'use client'
 
+import { useState } from 'react'
+import { ConfirmLosses } from '@/components/forms/confirm-losses'
 import { FormMessage } from '@/components/forms/form-message'
-import { useFormAction } from '@/components/forms/use-form-action'
+import { fieldErrors, useFormAction } from '@/components/forms/use-form-action'
 import { Badge } from '@/components/ui/badge'
 import { SubmitButton } from '@/components/ui/submit-button'
 import type { EndUserAccess } from '@/lib/access/end-user-access'
@@ -14,6 +16,15 @@ import { setEndUserRolesAction } from '../actions'
  */
 export function EndUserGrid({ access }: { access: EndUserAccess }) {
   const [state, action] = useFormAction(setEndUserRolesAction)
+  // Controlled, so the ticks survive the form reset after a submission that asks for confirmation.
+  const [checked, setChecked] = useState(() => new Set(access.apps.flatMap((a) => a.roles.flatMap((r) => Object.values(r.cells).filter((c) => c.direct).map((c) => c.instanceKey)))))
+  const toggle = (key: string, on: boolean) =>
+    setChecked((prev) => {
+      const next = new Set(prev)
+      if (on) next.add(key)
+      else next.delete(key)
+      return next
+    })
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="userKey" value={access.userKey} />
@@ -70,7 +81,8 @@ export function EndUserGrid({ access }: { access: EndUserAccess }) {
                           type="checkbox"
                           name="instanceKeys"
                           value={cell.instanceKey}
-                          defaultChecked={cell.direct || inheritedOnly}
+                          checked={inheritedOnly || checked.has(cell.instanceKey)}
+                          onChange={(e) => toggle(cell.instanceKey, e.target.checked)}
                           disabled={!cell.editable || inheritedOnly}
                           aria-label={label}
                           className="h-4 w-4 accent-brand-600"
@@ -89,7 +101,8 @@ export function EndUserGrid({ access }: { access: EndUserAccess }) {
           ))}
         </table>
       </div>
-      <FormMessage state={state} />
+      <ConfirmLosses state={state} label="Save and remove these roles" />
+      {!fieldErrors(state, 'confirm') && <FormMessage state={state} />}
       {access.editable && <SubmitButton pendingLabel="Saving…">Save end-user roles</SubmitButton>}
     </form>
   )

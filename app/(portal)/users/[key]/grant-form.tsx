@@ -1,6 +1,7 @@
 'use client'
 
 import { useId, useState } from 'react'
+import { ConfirmLosses } from '@/components/forms/confirm-losses'
 import { FormMessage } from '@/components/forms/form-message'
 import { fieldErrors, submitted, useFormAction } from '@/components/forms/use-form-action'
 import { inputClass } from '@/components/ui/field'
@@ -101,7 +102,8 @@ export function GrantForm({ userKey, roles, app, appChoices, current }: Props) {
           In an app role, these permissions of the role have no effect, because they only work at organization scope: {ignored.join(', ')}.
         </p>
       )}
-      <FormMessage state={state} />
+      <ConfirmLosses state={state} label="Save and take this access away" />
+      {!fieldErrors(state, 'confirm') && <FormMessage state={state} />}
     </form>
   )
 }
