@@ -9,7 +9,9 @@
  *   baseline shape stops after B runs or T ms, whichever comes first (at least 3 runs),
  *   --budget-ms T (20000): likewise for our queries (at least 10 runs),
  *   --warmup W (10 rounds), --no-plans, --keep (do not drop the PostgreSQL database / PGlite data dir),
- *   --wait-load L (off): before measuring, wait up to --wait-max-s (600) for the 1-min load average ≤ L.
+ *   --wait-load L (off): before measuring, wait up to --wait-max-s (600) for the 1-min load average ≤ L,
+ *   --only GROUP (off): measure only one group of shapes (e.g. `search`) for a quick iteration; its
+ *   report goes to users-list-<target>-<group>.md/.json and plans-<target>-<group>.txt instead.
  * Environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres).
  *
  * Each target gets a fresh database, migrations, a generate_series seed, VACUUM ANALYZE, then every
@@ -71,6 +73,7 @@ function parseArgs(argv: string[]) {
     waitLoad: Number(args.get('wait-load') ?? 0),
     waitMaxS: int('wait-max-s', 600),
     keep: args.has('keep'),
+    only: args.get('only'),
     adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   }
   if (opts.users < 1000 || opts.pgliteUsers < 1000) throw new Error('--users must be at least 1000')
@@ -628,7 +631,11 @@ async function benchTarget(opts: Options, bench: Bench, n: number): Promise<stri
 
   installDatabase(database)
   const { db } = database
-  const { shapes, notes } = await buildShapes(db, n)
+  const built = await buildShapes(db, n)
+  const notes = built.notes
+  const shapes = opts.only ? built.shapes.filter((s) => s.group.replace(/ /g, '') === opts.only) : built.shapes
+  if (!shapes.length) throw new Error(`--only ${opts.only}: no such group`)
+  const suffix = opts.only ? `-${opts.only}` : ''
   const failures: string[] = []
   for (const shape of shapes) {
     const problem = shape.expect(await listUsers(systemCtx(), shape.params))
@@ -673,7 +680,7 @@ async function benchTarget(opts: Options, bench: Bench, n: number): Promise<stri
   const date = new Date().toISOString()
   if (opts.plans) {
     writeFileSync(
-      path.join(resultsDir, `plans-${target}.txt`),
+      path.join(resultsDir, `plans-${target}${suffix}.txt`),
       `EXPLAIN (ANALYZE, BUFFERS) of every statement of one listUsers call per query shape (and of its naive baseline).\n${date}, ${n.toLocaleString('en')} users, ${serverVersion}\n\n${plans.join('\n\n')}\n`,
     )
   }
@@ -722,26 +729,28 @@ async function benchTarget(opts: Options, bench: Bench, n: number): Promise<stri
   }
   lines.push('')
   // Flatness: every depth against the first page of the same sort and direction.
-  lines.push('Flatness (p95 at depth ÷ p95 of the first page, same sort and direction; ±20 % = 0.80–1.20):')
-  lines.push('')
-  lines.push('| sort | first page p95 | page 101 | middle | last page |')
-  lines.push('|---|--:|--:|--:|--:|')
-  for (const sort of SORTS)
-    for (const dir of DIRS) {
-      const first = results.find((r) => r.shape.id === `first-${sort}-${dir}`)!.ours.p95
-      const at = (g: string) => (results.find((r) => r.shape.id === `${g}-${sort}-${dir}`)!.ours.p95 / first).toFixed(2)
-      lines.push(`| ${sort} ${dir} | ${ms(first)} | ${at('page101')} | ${at('middle')} | ${at('lastpage')} |`)
-    }
-  lines.push('')
+  if (!opts.only) {
+    lines.push('Flatness (p95 at depth ÷ p95 of the first page, same sort and direction; ±20 % = 0.80–1.20):')
+    lines.push('')
+    lines.push('| sort | first page p95 | page 101 | middle | last page |')
+    lines.push('|---|--:|--:|--:|--:|')
+    for (const sort of SORTS)
+      for (const dir of DIRS) {
+        const first = results.find((r) => r.shape.id === `first-${sort}-${dir}`)!.ours.p95
+        const at = (g: string) => (results.find((r) => r.shape.id === `${g}-${sort}-${dir}`)!.ours.p95 / first).toFixed(2)
+        lines.push(`| ${sort} ${dir} | ${ms(first)} | ${at('page101')} | ${at('middle')} | ${at('lastpage')} |`)
+      }
+    lines.push('')
+  }
   const worst = results.reduce((a, b) => (b.ours.p95 > a.ours.p95 ? b : a))
   const misses = results.filter((r) => r.ours.p95 > TARGET_P95_MS)
   lines.push(`Worst p95: ${ms(worst.ours.p95)} ms (${worst.shape.label}). ${misses.length ? `**${misses.length} of ${results.length} queries miss p95 ≤ ${TARGET_P95_MS} ms**: ${misses.map((m) => m.shape.label).join('; ')}.` : `All ${results.length} queries meet p95 ≤ ${TARGET_P95_MS} ms.`}`)
   if (failures.length) lines.push('', `**Correctness checks failed:**`, '', ...failures.map((f) => `* ${f}`))
   else lines.push('', `Correctness checks passed (full pages at every depth, the last page has no next cursor, the rare search finds its user, no-match is empty, filters return only matching rows with their organization role).`)
   const report = lines.join('\n') + '\n'
-  writeFileSync(path.join(resultsDir, `users-list-${target}.md`), report)
+  writeFileSync(path.join(resultsDir, `users-list-${target}${suffix}.md`), report)
   writeFileSync(
-    path.join(resultsDir, `users-list-${target}.json`),
+    path.join(resultsDir, `users-list-${target}${suffix}.json`),
     JSON.stringify({ date, commit: codeVersion, target, users: n, serverVersion, loadBefore, loadMeasure, loadAfter, sizes, seeded, floor: floorStats, results: results.map((r) => ({ id: r.shape.id, label: r.shape.label, rows: r.rows, total: r.total, ours: r.ours, baseline: r.baseline, dbMs: r.dbMs })), failures }, null, 2) + '\n',
   )
   if (failures.length) process.exitCode = 1

@@ -112,7 +112,7 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
     const order = ascending ? [asc(expr), asc(users.key)] : [desc(expr), desc(users.key)]
 
     const fetched: Fetched[] = term
-      ? await searchPage(tx, where, keyset, term, expr, ascending, p.perPage + 1)
+      ? await searchPage(tx, where, keyset, term, expr, ascending, p.perPage + 1, p.sort === 'name')
       : await tx
           .select({
             ...columns,
