@@ -54,12 +54,13 @@ export default defineConfig({
     },
   },
   // One portal and one database serve the whole run, so order matters: the checks of a portal that
-  // was never set up (smoke.spec.ts; read-only) run first, then everything else (whose first spec
-  // may perform first-run setup). A future project that signs in once per role and saves its
-  // storage state belongs between the two: depends on 'first-run', is a dependency of 'chromium'.
+  // was never set up (smoke.spec.ts; read-only) run first, then first-run setup (setup.spec.ts, which
+  // creates the administrator of e2e/helpers.ts), then everything else, which signs in as needed.
+  // A future project that signs in once per role and saves its storage state belongs after 'setup'.
   projects: [
     { name: 'first-run', testMatch: /smoke\.spec\.ts$/ },
-    { name: 'chromium', testIgnore: /smoke\.spec\.ts$/, dependencies: ['first-run'] },
+    { name: 'setup', testMatch: /setup\.spec\.ts$/, dependencies: ['first-run'] },
+    { name: 'chromium', testIgnore: /(smoke|setup)\.spec\.ts$/, dependencies: ['setup'] },
   ],
   webServer: {
     command: `node node_modules/next/dist/bin/next start -p ${PORT}`,

@@ -6,7 +6,7 @@ const alias = {
   'server-only': path.resolve(import.meta.dirname, 'test/server-only-stub.ts'),
 }
 
-const integration = ['lib/**/*.int.test.ts', 'app/**/*.int.test.ts', 'scripts/**/*.int.test.ts']
+const integration = ['lib/**/*.int.test.ts', 'app/**/*.int.test.ts', 'scripts/**/*.int.test.ts', 'test/**/*.int.test.ts']
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL)
 
 // Integration tests run once on the embedded database and, when TEST_DATABASE_URL is set, once more

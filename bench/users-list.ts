@@ -18,7 +18,7 @@
  * query shape is timed around `listUsers(systemCtx(), params)` — drizzle, the pg driver, the
  * transaction, the capped count and the role lookup included: the server time of the /users page.
  */
-import { execSync } from 'node:child_process'
+import { codeVersion, explainAll, interleaved, loadavg, log, machineInfo, ms, stats, type Stats } from './lib/harness'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo, Server } from 'node:net'
@@ -86,15 +86,7 @@ const PER_PAGE = 50
 const TARGET_P95_MS = 20
 const resultsDir = path.join(process.cwd(), 'bench', 'results')
 
-const codeVersion = (() => {
-  try {
-    return execSync('git describe --always --dirty', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-  } catch {
-    return 'unknown'
-  }
-})()
 
-const log = (...parts: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...parts)
 
 // ---------------------------------------------------------------------------------------------
 // Databases
@@ -476,44 +468,13 @@ async function baselineList(db: Db, b: Shape['baseline']): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Measurement
 
-type Stats = { runs: number; p50: number; p95: number; p99: number; max: number }
 
-function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b)
-  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]
-  return { runs: s.length, p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1] }
-}
 
 /**
  * Runs every fn once per round, `rounds` times, starting one further each round, and returns the
  * samples per fn. A fn that has used up `budgetMs` (after at least `minRuns` samples) sits out the
  * remaining rounds, so that one pathological query cannot take the whole run hostage.
  */
-async function interleaved(fns: (() => Promise<unknown>)[], rounds: number, warmup: number, budgetMs: number, minRuns: number): Promise<number[][]> {
-  const out: number[][] = fns.map(() => [])
-  const spent = fns.map(() => 0)
-  for (let w = 0; w < warmup; w++)
-    for (const [i, fn] of fns.entries()) {
-      if (w > 0 && spent[i] > budgetMs / 4) continue // a slow query is warm after one call
-      const t = performance.now()
-      await fn()
-      spent[i] += performance.now() - t
-    }
-  const done = (i: number) => out[i].length >= rounds || (out[i].length >= minRuns && spent[i] > budgetMs)
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < fns.length; j++) {
-      const i = (r + j) % fns.length
-      if (done(i)) continue
-      const t = performance.now()
-      await fns[i]()
-      const elapsed = performance.now() - t
-      out[i].push(elapsed)
-      spent[i] += elapsed
-    }
-    if (fns.every((_, i) => done(i))) break
-  }
-  return out
-}
 
 /** The floor of the stack: a transaction with three trivial statements (listUsers makes three). */
 async function floorTransaction(db: Db): Promise<void> {
@@ -534,73 +495,14 @@ async function waitForQuiet(opts: Options): Promise<void> {
   }
 }
 
-type Captured = { text: string; values: unknown[] }
 
 /** Records the statements pg sends while `run` executes (to EXPLAIN exactly what drizzle generated). */
-async function captureStatements(run: () => Promise<unknown>): Promise<Captured[]> {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }
-  const original = proto.query
-  const captured: Captured[] = []
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const [config, values] = args as [string | { text?: string; values?: unknown[] }, unknown]
-    if (typeof config === 'string') captured.push({ text: config, values: Array.isArray(values) ? values : [] })
-    else if (config && typeof config.text === 'string') captured.push({ text: config.text, values: config.values ?? (Array.isArray(values) ? values : []) })
-    return original.apply(this, args)
-  }
-  try {
-    await run()
-  } finally {
-    proto.query = original
-  }
-  return captured.filter((c) => !/^\s*(begin|commit|rollback)\b/i.test(c.text))
-}
 
-async function explainAll(database: Database, run: () => Promise<unknown>): Promise<{ text: string; executionMs: number }> {
-  const statements = await captureStatements(run)
-  const out: string[] = []
-  let executionMs = 0
-  for (const st of statements) {
-    const { rows } = await database.pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${st.text}`, st.values)
-    const plan = rows.map((r) => r['QUERY PLAN']).join('\n')
-    // One instrumented run is at the mercy of the scheduler on a busy machine: the execution time
-    // reported is the best of three runs without per-node timing.
-    let best = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? 0)
-    for (let i = 0; i < 3 && best < 200; i++) {
-      const { rows: again } = await database.pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, timing off) ${st.text}`, st.values)
-      best = Math.min(best, Number(/Execution Time: ([\d.]+) ms/.exec(again.map((r) => r['QUERY PLAN']).join('\n'))?.[1] ?? best))
-    }
-    executionMs += best
-    const cut = (t: string) => (t.length > 400 ? `${t.slice(0, 400)}…` : t)
-    out.push(`-- ${cut(st.text)}\n-- params: ${cut(JSON.stringify(st.values))}\n-- best execution time of up to 4 runs: ${best.toFixed(3)} ms\n${plan}`)
-  }
-  return { text: out.join('\n\n'), executionMs }
-}
 
 type Result = { shape: Shape; ours: Stats; baseline: Stats; rows: number; total: string; dbMs?: { ours: number; baseline: number } }
 
-function machineInfo(): Record<string, string> {
-  const sh = (cmd: string) => {
-    try {
-      return execSync(cmd, { encoding: 'utf8' }).trimEnd()
-    } catch {
-      return 'n/a'
-    }
-  }
-  return {
-    cpu: `${os.cpus()[0]?.model ?? '?'} — nproc ${sh('nproc')}`,
-    memory: sh('free -g'),
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-  }
-}
 
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ')
 
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2))
 
 async function benchTarget(opts: Options, bench: Bench, n: number): Promise<string> {
   const { database, target } = bench

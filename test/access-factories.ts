@@ -1,7 +1,9 @@
 import { eq, inArray } from 'drizzle-orm'
 import { getDb } from '@/db/client'
-import { appRoleInstances, appRoles, appStages, apps, endUserRoleAssignments, groupMembers, groupRoles, groups, stages } from '@/db/schema'
+import { appRoleInstances, appRoles, appStages, apps, auditEvents, endUserRoleAssignments, groupMembers, groupRoles, groups, roleAssignments, stages } from '@/db/schema'
 import { refreshEndUserFlag } from '@/lib/access/end-user-flag'
+import type { Ctx } from '@/lib/context'
+import { createMember, createRole, rowCounts, type Member } from './factories'
 
 // Rows for tests that need apps, application roles and groups without going through their use
 // cases (those have their own tests). Stages are named by code.
@@ -56,3 +58,42 @@ export async function instancesOf(appRoleKey: string): Promise<string[]> {
   const rows = await db.select({ key: appRoleInstances.key }).from(appRoleInstances).where(inArray(appRoleInstances.appRoleKey, [appRoleKey]))
   return rows.map((r) => r.key)
 }
+
+export async function appRow(key: string) {
+  const db = await getDb()
+  const [row] = await db.select().from(apps).where(eq(apps.key, key))
+  return row
+}
+
+/**
+ * A member whose organization-scope role grants nothing about apps, plus an organization role for
+ * one app (app scope) with the given permissions.
+ */
+export async function appScopedMember(admin: Ctx, appKey: string, slugs: string[]): Promise<Member> {
+  const suffix = Math.random().toString(36).slice(2, 8)
+  await createRole(`Viewer ${suffix}`, [{ slug: 'users.view_members' }])
+  const member = await createMember(admin, { role: `Viewer ${suffix}` })
+  const roleKey = await createRole(`App role ${suffix}`, slugs.map((slug) => ({ slug })))
+  const db = await getDb()
+  await db.insert(roleAssignments).values({ userKey: member.userKey, roleKey, appKey })
+  return member
+}
+
+/** A member who may manage end-user groups in QA only (a stage-limited organization role). */
+export async function qaGroupManager(admin: Ctx): Promise<Member> {
+  await createRole('QA group manager', [{ slug: 'endusers.manage_groups', stages: ['QA'] }])
+  return createMember(admin, { role: 'QA group manager' })
+}
+
+/** Row counts of the access model that a refused or invalid call must leave unchanged. */
+export const accessSnapshot = () =>
+  rowCounts({
+    apps,
+    appStages,
+    roles: appRoles,
+    instances: appRoleInstances,
+    assignments: endUserRoleAssignments,
+    groupRoles,
+    memberGrants: roleAssignments,
+    audit: auditEvents,
+  })

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq } from 'drizzle-orm'
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm'
+import type { PgTable } from 'drizzle-orm/pg-core'
 import { getDb } from '@/db/client'
-import { auditEvents, mailOutbox, rolePermissions, roles, stages, users, type UserStatus } from '@/db/schema'
+import { auditEvents, mailOutbox, roleAssignments, rolePermissions, roles, stages, users, type UserStatus } from '@/db/schema'
 import { permissionsBySlug } from '@/lib/authz/catalogue'
 import { resolvePortalSession } from '@/lib/auth/sessions'
 import { signInWithPassword } from '@/lib/auth/sign-in'
@@ -95,4 +96,41 @@ export async function userRow(userKey: string) {
   const db = await getDb()
   const [row] = await db.select().from(users).where(eq(users.key, userKey))
   return row
+}
+
+export async function roleRow(roleKey: string) {
+  const db = await getDb()
+  const [row] = await db.select().from(roles).where(eq(roles.key, roleKey))
+  return row
+}
+
+export async function storedPermissionCount(roleKey: string): Promise<number> {
+  const db = await getDb()
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(rolePermissions).where(eq(rolePermissions.roleKey, roleKey))
+  return row.n
+}
+
+/** Users holding `role` at organization scope (or for `appKey`), with an optional grant period, without inviting each one. */
+export async function grantHolders(role: string, n: number, opts: { appKey?: string; startsAt?: Date; endsAt?: Date; prefix?: string } = {}): Promise<string[]> {
+  const db = await getDb()
+  const roleKey = await roleKeyOf(role)
+  const prefix = opts.prefix ?? `${role} holder`
+  const keys = await insertUsers(Array.from({ length: n }, (_, i) => ({ name: `${prefix} ${String(i).padStart(3, '0')}`, isMember: true })))
+  await db.insert(roleAssignments).values(keys.map((userKey) => ({ userKey, roleKey, appKey: opts.appKey ?? null, startsAt: opts.startsAt ?? null, endsAt: opts.endsAt ?? null })))
+  return keys
+}
+
+/** Gives an existing user `role` (at organization scope, or for `appKey`) and makes them a member. */
+export async function grantRoleTo(userKey: string, role: string, appKey: string | null = null): Promise<void> {
+  const db = await getDb()
+  await db.insert(roleAssignments).values({ userKey, roleKey: await roleKeyOf(role), appKey })
+  await db.update(users).set({ isMember: true }).where(eq(users.key, userKey))
+}
+
+/** Row counts of the named tables: what a refused or invalid call must leave unchanged. */
+export async function rowCounts<K extends string>(tables: Record<K, PgTable>): Promise<Record<K, number>> {
+  const db = await getDb()
+  const counts = {} as Record<K, number>
+  for (const [name, table] of Object.entries(tables) as Array<[K, PgTable]>) counts[name] = (await db.select({ n: count() }).from(table))[0].n
+  return counts
 }

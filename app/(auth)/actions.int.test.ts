@@ -1,47 +1,22 @@
-import { count } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { getDb } from '@/db/client'
 import { auditEvents, invitations, organizations, users } from '@/db/schema'
 import { ADMIN, uniqueEmail, useTestDatabase } from '@/test/harness'
 import { inviteMember } from '@/lib/users/invite-member'
-import { invitationMailFor, roleKeyOf } from '@/test/factories'
+import { invitationMailFor, roleKeyOf, rowCounts } from '@/test/factories'
+import { form } from '@/test/next-stubs'
 
 // The sign-in, setup and invitation forms are reachable by anyone: bad input must come back as a
 // form result and change nothing. Auth.js's signIn (cookie handling) is replaced by a spy.
 const signIn = vi.fn(async () => undefined)
-class Redirect extends Error {
-  constructor(readonly url: string) {
-    super(`redirect ${url}`)
-  }
-}
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '203.0.113.9' }) }))
-vi.mock('next-auth', () => ({ AuthError: class AuthError extends Error {} }))
+vi.mock('next/headers', () => import('@/test/next-stubs').then((m) => m.headers))
+vi.mock('next-auth', () => import('@/test/next-stubs').then((m) => m.nextAuth))
 vi.mock('@/lib/auth/next-auth', () => ({ signIn: (...args: unknown[]) => signIn(...(args as [])) }))
-vi.mock('next/navigation', () => ({
-  redirect: (url: string) => {
-    throw new Redirect(url)
-  },
-  unstable_rethrow: (e: unknown) => {
-    if (e instanceof Redirect) throw e
-  },
-}))
+vi.mock('next/navigation', () => import('@/test/next-stubs').then((m) => m.navigation))
 
 const { setupAction, signInAction, acceptInvitationAction } = await import('./actions')
 
-function form(values: Record<string, string | Blob>): FormData {
-  const data = new FormData()
-  for (const [k, v] of Object.entries(values)) data.append(k, v)
-  return data
-}
-
-async function counts() {
-  const db = await getDb()
-  const [o] = await db.select({ n: count() }).from(organizations)
-  const [u] = await db.select({ n: count() }).from(users)
-  const [a] = await db.select({ n: count() }).from(auditEvents)
-  const [i] = await db.select({ n: count() }).from(invitations)
-  return { organizations: o.n, users: u.n, audit: a.n, invitations: i.n }
-}
+const counts = () => rowCounts({ organizations, users, audit: auditEvents, invitations })
 
 describe('public form actions with bad input', () => {
   useTestDatabase()

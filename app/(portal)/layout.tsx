@@ -28,7 +28,7 @@ export default async function PortalLayout({ children }: { children: React.React
             {nav.apps && <NavLink href="/apps">Apps</NavLink>}
             {nav.audit && <NavLink href="/audit">Audit trail</NavLink>}
             {nav.mailbox && !mailIsDelivered() && <NavLink href="/dev/mailbox">Mailbox</NavLink>}
-            <NavLink href="/access/check">Check access</NavLink>
+            {nav.users && <NavLink href="/access/check">Check access</NavLink>}
             <NavLink href="/me">My access</NavLink>
           </nav>
           <div className="flex items-center gap-3 text-sm">

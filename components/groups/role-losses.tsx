@@ -11,7 +11,7 @@ export function RoleLosses({ losses, usersLosingAccess, firstUsers }: { losses: 
       <ul className="list-disc space-y-1 pl-5">
         {losses.map((l) => (
           <li key={l.instanceKey}>
-            <strong>{people(l.users)}</strong> lose {l.appName} · {l.roleName}
+            <strong>{people(l.users)}</strong> {l.users === 1 ? 'loses' : 'lose'} {l.appName} · {l.roleName}
             {l.users === 0 && ' (everyone holds it another way)'}
           </li>
         ))}

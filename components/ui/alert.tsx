@@ -15,3 +15,16 @@ export function Alert({ tone = 'info', children, title }: { tone?: Tone; childre
     </div>
   )
 }
+
+/**
+ * The confirmation a redirect asked for with `?notice=<id>` after a change, when `id` is one of the
+ * page's `notices`; any other value shows nothing (the text never comes from the URL).
+ */
+export function NoticeAlert({ notices, notice }: { notices: Readonly<Record<string, string>>; notice: string | undefined }) {
+  if (!notice || !Object.hasOwn(notices, notice)) return null
+  return (
+    <div className="mb-6">
+      <Alert tone="success">{notices[notice]}</Alert>
+    </div>
+  )
+}

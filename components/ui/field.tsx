@@ -35,9 +35,9 @@ export function TextInput({ name, errors, hint, ...props }: InputHTMLAttributes<
   return <input id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, errors, hint)} className={inputClass} {...props} />
 }
 
-export function Select({ name, errors, children, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { name: string; errors?: string[] }) {
+export function Select({ name, errors, hint, children, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { name: string; errors?: string[]; hint?: boolean }) {
   return (
-    <select id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, errors)} className={inputClass} {...props}>
+    <select id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, errors, hint)} className={inputClass} {...props}>
       {children}
     </select>
   )

@@ -50,7 +50,7 @@ describe('check access: allowed or denied, and why (AUTHZ-3)', () => {
   })
 
   it('refuses unclear questions with field errors', async () => {
-    await expect(checkAccess(admin(), { user: 'nobody@example.test', permission: 'asset.open' })).rejects.toMatchObject({ fieldErrors: { user: ['No user has that email address.'] } })
+    await expect(checkAccess(admin(), { user: 'nobody@example.test', permission: 'asset.open' })).rejects.toMatchObject({ fieldErrors: { user: ['No user you may see has that email address.'] } })
     await expect(checkAccess(admin(), { user: member.email })).rejects.toBeInstanceOf(ValidationError)
     await expect(checkAccess(admin(), { user: member.email, permission: 'nope.nope' })).rejects.toMatchObject({ fieldErrors: { permission: ['Unknown permission.'] } })
     await expect(checkAccess(admin(), { user: member.email, appRoleKey: app.key })).rejects.toMatchObject({ fieldErrors: { stageKey: ['End-user roles are held per stage: choose a stage.'] } })
@@ -60,8 +60,17 @@ describe('check access: allowed or denied, and why (AUTHZ-3)', () => {
     await createRole('Auditor', [{ slug: 'org.view_audit' }])
     const auditor = await createMember(admin(), { role: 'Auditor' })
     await expect(checkAccess(auditor.ctx(), { user: member.email, permission: 'asset.open' })).rejects.toBeInstanceOf(ForbiddenError)
+    await expect(getCheckOptions(auditor.ctx())).rejects.toBeInstanceOf(ForbiddenError)
     await expect(checkAccess(anonymous(), { user: member.email, permission: 'asset.open' })).rejects.toBeInstanceOf(UnauthenticatedError)
-    expect((await getCheckOptions(auditor.ctx())).permissions.length).toBeGreaterThan(40)
+    // A Developer sees members and DEV end-users: a PRD-only end-user answers like an unknown email.
+    const [prdOnly] = await insertUsers([{ name: 'Pia Prd', email: 'pia@example.test' }])
+    const role = await createAppRole(app.key, 'Auditor seat')
+    await createGroup('PRD seats', 'PRD', { instanceKeys: [role.instances.get('PRD')!], userKeys: [prdOnly] })
+    const developer = await createMember(admin())
+    await expect(checkAccess(developer.ctx(), { user: 'pia@example.test', appRoleKey: role.key, stageKey: app.stages.get('PRD') })).rejects.toMatchObject({
+      fieldErrors: { user: ['No user you may see has that email address.'] },
+    })
+    expect((await getCheckOptions(developer.ctx())).permissions.length).toBeGreaterThan(40)
     await expect(getCheckOptions(anonymous())).rejects.toBeInstanceOf(UnauthenticatedError)
   })
 })

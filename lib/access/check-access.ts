@@ -1,16 +1,27 @@
 import 'server-only'
 import { asc, eq, sql } from 'drizzle-orm'
 import { appRoleInstances, appRoles, apps, stages, users } from '@/db/schema'
-import { catalogueFor, requireSignedIn } from '../authz'
+import type { Tx } from '@/db/client'
+import { catalogueFor, checkPermission, hasPermission, heldSomewhere } from '../authz'
 import { checkEndUserRole } from '../authz/end-user-roles'
 import { check, type Decision } from '../authz/evaluate'
 import { loadUserPrincipal } from '../authz/load'
 import { nowOf, withTransaction, type Ctx } from '../context'
-import { ValidationError } from '../errors'
+import { ForbiddenError, ValidationError } from '../errors'
 import { parse, uuidSchema } from '../validation'
-import { requireCanSeeUser } from '../users/visibility'
+import { canSeeUser } from '../users/visibility'
 import { loadHoldings } from './end-user-roles'
 import { checkAccessSchema } from './schemas'
+
+const NO_USER = 'No user you may see has that email address.'
+
+/** Whoever may see no users at all has nothing to ask about. */
+async function requireSomeUsersVisible(tx: Tx, ctx: Ctx): Promise<void> {
+  if (await hasPermission(tx, ctx, 'users.manage')) return
+  if (await hasPermission(tx, ctx, 'users.view_members')) return
+  if (heldSomewhere(await checkPermission(tx, ctx, 'endusers.view'))) return
+  throw new ForbiddenError('You do not have permission to see users.')
+}
 
 export type AccessCheck = {
   allowed: boolean
@@ -38,13 +49,14 @@ const whyLabel: Record<Decision['nearMisses'][number]['why'], string> = {
 export async function checkAccess(ctx: Ctx, input: unknown): Promise<AccessCheck> {
   const p = parse(checkAccessSchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
+    await requireSomeUsersVisible(tx, ctx)
     const byKey = uuidSchema.safeParse(p.user).success
     const [user] = await tx
       .select({ key: users.key, name: users.name, email: users.email, isMember: users.isMember, isEndUser: users.isEndUser })
       .from(users)
       .where(byKey ? eq(users.key, p.user) : sql`lower(${users.email}) = ${p.user.toLowerCase()}`)
-    if (!user) throw new ValidationError('No user has that email address.', { user: ['No user has that email address.'] })
-    await requireCanSeeUser(tx, ctx, user)
+    // One answer for "no such user" and "not one you may see": the form must not reveal who has an account.
+    if (!user || !(await canSeeUser(tx, ctx, user))) throw new ValidationError(NO_USER, { user: [NO_USER] })
     const label = user.email ?? user.name
     const catalogue = await catalogueFor(tx, ctx)
     const stage = p.stageKey ? catalogue.stages.get(p.stageKey) : undefined
@@ -104,7 +116,7 @@ export type CheckOptions = {
 /** What the Check access form offers. Any member may open it; the check itself decides what they may ask. */
 export async function getCheckOptions(ctx: Ctx): Promise<CheckOptions> {
   return withTransaction(ctx, async (tx, ctx) => {
-    await requireSignedIn(tx, ctx)
+    await requireSomeUsersVisible(tx, ctx)
     const catalogue = await catalogueFor(tx, ctx)
     const roleRows = await tx
       .select({ key: appRoles.key, role: appRoles.name, app: apps.name })

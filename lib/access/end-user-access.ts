@@ -3,10 +3,11 @@ import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { appRoleInstances, appRoles, appStages, apps, endUserRoleAssignments, stages, users } from '@/db/schema'
 import { audit } from '../audit/record'
-import { allowedInSomeStage, checkPermission, hasPermission, requirePermission } from '../authz'
+import { checkPermission, hasPermission, heldSomewhere, requirePermission } from '../authz'
 import { mergeHoldings } from '../authz/end-user-roles'
 import { withTransaction, type Ctx } from '../context'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors'
+import { requireCanSeeUser } from '../users/visibility'
 import { escapeLike, parse, uuidSchema } from '../validation'
 import { refreshEndUserFlag } from './end-user-flag'
 import { forApps, loadHoldings } from './end-user-roles'
@@ -14,7 +15,7 @@ import { setEndUserRolesSchema } from './schemas'
 
 export const APPS_PER_PAGE = 20
 
-export type GridCell = { instanceKey: string; direct: boolean; viaGroups: Array<{ key: string; name: string }>; editable: boolean }
+export type GridCell = { instanceKey: string; direct: boolean; viaGroups: Array<{ key: string; name: string }>; editable: boolean; hidden: boolean }
 export type GridRole = { appRoleKey: string; name: string; description: string; cells: Record<string, GridCell> }
 export type GridApp = { key: string; name: string; stageKeys: string[]; roles: GridRole[] }
 export type EndUserAccess = {
@@ -39,10 +40,11 @@ const gridInput = z.strictObject({
 export async function getEndUserAccess(ctx: Ctx, input: unknown): Promise<EndUserAccess> {
   const { userKey, q, after } = parse(gridInput, input)
   return withTransaction(ctx, async (tx, ctx) => {
-    if (!allowedInSomeStage(await checkPermission(tx, ctx, 'endusers.view')) && !(await hasPermission(tx, ctx, 'users.manage')))
+    if (!heldSomewhere(await checkPermission(tx, ctx, 'endusers.view')) && !(await hasPermission(tx, ctx, 'users.manage')))
       throw new ForbiddenError('You do not have permission to see end-user access.')
-    const [user] = await tx.select({ key: users.key }).from(users).where(eq(users.key, userKey))
+    const [user] = await tx.select({ key: users.key, isMember: users.isMember, isEndUser: users.isEndUser }).from(users).where(eq(users.key, userKey))
     if (!user) throw new NotFoundError('The user')
+    await requireCanSeeUser(tx, ctx, user)
     const stageRows = await tx.select({ key: stages.key, code: stages.code, name: stages.name }).from(stages).orderBy(asc(stages.position))
     let cursor: { name: string; key: string } | null = null
     if (after) {
@@ -78,15 +80,27 @@ export async function getEndUserAccess(ctx: Ctx, input: unknown): Promise<EndUse
       .orderBy(asc(appRoles.name))
     const held = new Map(mergeHoldings(await loadHoldings(tx, userKey, forApps(appKeys))).map((h) => [h.instanceKey, h]))
     // One permission check per app and stage, not per cell: the evaluator answers from memory.
+    // Cells of stages (or apps) the viewer may not see end-users in are hidden, not just read-only.
     const editableIn = new Map<string, boolean>()
-    for (const d of deployed) editableIn.set(`${d.appKey}/${d.stageKey}`, await hasPermission(tx, ctx, 'endusers.manage_access', { appKey: d.appKey, stageKey: d.stageKey }))
+    const visibleIn = new Map<string, boolean>()
+    for (const d of deployed) {
+      const target = { appKey: d.appKey, stageKey: d.stageKey }
+      editableIn.set(`${d.appKey}/${d.stageKey}`, await hasPermission(tx, ctx, 'endusers.manage_access', target))
+      visibleIn.set(`${d.appKey}/${d.stageKey}`, (await hasPermission(tx, ctx, 'endusers.view', target)) || (await hasPermission(tx, ctx, 'users.manage')))
+    }
 
     const result: GridApp[] = page.map((a) => {
       const roles = new Map<string, GridRole>()
       for (const i of instances.filter((i) => i.appKey === a.key)) {
         const role = roles.get(i.appRoleKey) ?? { appRoleKey: i.appRoleKey, name: i.name, description: i.description, cells: {} }
+        if (!visibleIn.get(`${a.key}/${i.stageKey}`)) {
+          role.cells[i.stageKey] = { instanceKey: i.key, direct: false, viaGroups: [], editable: false, hidden: true }
+          roles.set(i.appRoleKey, role)
+          continue
+        }
         const h = held.get(i.key)
         role.cells[i.stageKey] = {
+          hidden: false,
           instanceKey: i.key,
           direct: h?.sources.some((s) => s.type === 'Direct') ?? false,
           viaGroups: (h?.sources ?? []).flatMap((s) => (s.type === 'Group' ? [{ key: s.groupKey, name: s.groupName }] : [])),
@@ -108,6 +122,7 @@ export async function getEndUserAccess(ctx: Ctx, input: unknown): Promise<EndUse
 export async function setEndUserRoles(ctx: Ctx, input: unknown): Promise<{ added: number; removed: number }> {
   const { userKey, appKeys, instanceKeys } = parse(setEndUserRolesSchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
+    if (!heldSomewhere(await checkPermission(tx, ctx, 'endusers.manage_access'))) throw new ForbiddenError('You do not have permission to change end-user access.')
     const [user] = await tx.select({ key: users.key, name: users.name, email: users.email }).from(users).where(eq(users.key, userKey)).for('update')
     if (!user) throw new NotFoundError('The user')
     const wanted = new Set(instanceKeys)
@@ -126,9 +141,18 @@ export async function setEndUserRoles(ctx: Ctx, input: unknown): Promise<{ added
       .from(endUserRoleAssignments)
       .innerJoin(appRoleInstances, eq(appRoleInstances.key, endUserRoleAssignments.instanceKey))
       .where(and(eq(endUserRoleAssignments.userKey, userKey), forApps(appKeys)))
+    // Roles in stages the actor may not see are not on their grid: leaving them out is not removing them.
+    const visible = new Map<string, boolean>()
+    const sees = async (k: string) => {
+      const i = byKey.get(k)!
+      const pair = `${i.appKey}/${i.stageKey}`
+      if (!visible.has(pair)) visible.set(pair, (await hasPermission(tx, ctx, 'endusers.view', { appKey: i.appKey, stageKey: i.stageKey })) || (await hasPermission(tx, ctx, 'users.manage')))
+      return visible.get(pair)!
+    }
     const has = new Set(current.map((c) => c.instanceKey))
     const added = [...wanted].filter((k) => !has.has(k))
-    const removed = [...has].filter((k) => !wanted.has(k))
+    const removed: string[] = []
+    for (const k of has) if (!wanted.has(k) && (await sees(k))) removed.push(k)
     if (added.length === 0 && removed.length === 0) return { added: 0, removed: 0 }
     for (const k of [...added, ...removed]) {
       const i = byKey.get(k)!

@@ -23,8 +23,10 @@ export type WhoHasAccessPage = { rows: AccessRow[]; next: string | null; app: { 
 
 const slugByKey = new Map(permissionDefs.map((p) => [p.key, p.slug]))
 
-// Rows of the name order read before deciding that holders are sparse; see the fallback below.
-const WINDOW = 2_000
+// Rows of the name order read first, and at most, before deciding that holders are too sparse to
+// walk to (see whoHasAccess).
+const FIRST_WINDOW = 2_000
+const LONGEST_WALK = 6_000
 
 export const whoHasAccessSchema = z.strictObject({
   appKey: uuidSchema,
@@ -97,32 +99,44 @@ export async function whoHasAccess(ctx: Ctx, input: unknown): Promise<WhoHasAcce
 
     const list = (keys: string[]) => sql.join(keys.map((k) => sql`${k}::uuid`), sql`, `)
     const activeGrant = sql`(${roleAssignments.startsAt} is null or ${roleAssignments.startsAt} <= ${now}) and (${roleAssignments.endsAt} is null or ${roleAssignments.endsAt} > ${now})`
-    const sources: SQL[] = []
+    // One EXISTS over a UNION ALL of the sources: each branch is an index probe for one user, where
+    // three ORed EXISTS let the planner hash every holder of the app before testing anyone.
+    const branches: SQL[] = []
     if (instanceKeys.length) {
-      sources.push(sql`exists (select 1 from ${endUserRoleAssignments} where ${endUserRoleAssignments.userKey} = u.key and ${endUserRoleAssignments.instanceKey} in (${list(instanceKeys)}))`)
-      sources.push(
-        sql`exists (select 1 from ${groupMembers} join ${groupRoles} on ${groupRoles.groupKey} = ${groupMembers.groupKey} where ${groupMembers.userKey} = u.key and ${groupRoles.instanceKey} in (${list(instanceKeys)}))`,
+      branches.push(sql`select 1 from ${endUserRoleAssignments} where ${endUserRoleAssignments.userKey} = u.key and ${endUserRoleAssignments.instanceKey} in (${list(instanceKeys)})`)
+      branches.push(
+        sql`select 1 from ${groupMembers} join ${groupRoles} on ${groupRoles.groupKey} = ${groupMembers.groupKey} where ${groupMembers.userKey} = u.key and ${groupRoles.instanceKey} in (${list(instanceKeys)})`,
       )
     }
-    if (memberRoles.length)
-      sources.push(
-        sql`exists (select 1 from ${roleAssignments} where ${roleAssignments.userKey} = u.key and (${roleAssignments.appKey} is null or ${roleAssignments.appKey} = ${p.appKey}) and ${roleAssignments.roleKey} in (${list(memberRoles)}) and ${activeGrant})`,
-      )
-    const holds = sql.join(sources, sql` or `)
+    if (memberRoles.length) {
+      // Two branches, one per partial unique index of role_assignments (organization scope, app scope).
+      const qualifying = sql`${roleAssignments.roleKey} in (${list(memberRoles)}) and ${activeGrant}`
+      branches.push(sql`select 1 from ${roleAssignments} where ${roleAssignments.userKey} = u.key and ${roleAssignments.appKey} is null and ${qualifying}`)
+      branches.push(sql`select 1 from ${roleAssignments} where ${roleAssignments.userKey} = u.key and ${roleAssignments.appKey} = ${p.appKey} and ${qualifying}`)
+    }
+    const holds = sql`exists (${sql.join(branches, sql` union all `)})`
     const cursor = decode(p.after)
     const after = cursor ? sql`(lower(u.name), u.key) > (${cursor.name}, ${cursor.key}::uuid)` : sql`true`
     const limit = p.perPage + 1
 
     // Walk the name order and keep holders: quick while holders are common (an app most users
-    // use). When a window of that walk finds too few, holders are rare, so collect them from the
-    // grant tables instead and sort only those.
-    const walked = await tx.execute(sql`
-      select u.key, u.name, u.email, u.status, u.sort_name from (
-        select u.key, u.name, u.email, u.status, lower(u.name) as sort_name from ${users} u where ${after}
-        order by lower(u.name), u.key limit ${WINDOW}
-      ) u where ${holds}
-      order by u.sort_name, u.key limit ${limit}`)
-    let rows = walked.rows as Array<{ key: string; name: string; email: string | null; status: UserStatus; sort_name: string }>
+    // use). The first window measures how common they are; a longer walk is tried when that stays
+    // cheap, and when holders are rare they are collected from the grant tables and sorted instead.
+    type Row = { key: string; name: string; email: string | null; status: UserStatus; sort_name: string }
+    const walk = async (window: number) => {
+      const result = await tx.execute(sql`
+        select u.key, u.name, u.email, u.status, u.sort_name from (
+          select u.key, u.name, u.email, u.status, lower(u.name) as sort_name from ${users} u where ${after}
+          order by lower(u.name), u.key limit ${window}
+        ) u where ${holds}
+        order by u.sort_name, u.key limit ${limit}`)
+      return result.rows as Row[]
+    }
+    let rows = await walk(FIRST_WINDOW)
+    if (rows.length > 0 && rows.length < limit) {
+      const needed = Math.ceil(((limit * FIRST_WINDOW) / rows.length) * 1.3)
+      if (needed <= LONGEST_WALK) rows = await walk(needed)
+    }
     if (rows.length < limit) {
       const candidates: SQL[] = []
       if (instanceKeys.length) {
@@ -135,11 +149,14 @@ export async function whoHasAccess(ctx: Ctx, input: unknown): Promise<WhoHasAcce
         candidates.push(
           sql`select ${roleAssignments.userKey} from ${roleAssignments} where (${roleAssignments.appKey} is null or ${roleAssignments.appKey} = ${p.appKey}) and ${roleAssignments.roleKey} in (${list(memberRoles)}) and ${activeGrant}`,
         )
+      // Materialized so the holders are collected first and looked up by key, instead of the
+      // planner walking every user in name order and testing each against them.
       const found = await tx.execute(sql`
+        with holders as materialized (${sql.join(candidates, sql` union `)})
         select u.key, u.name, u.email, u.status, lower(u.name) as sort_name
-        from ${users} u where u.key in (${sql.join(candidates, sql` union `)}) and ${after}
+        from holders h join ${users} u on u.key = h.user_key where ${after}
         order by lower(u.name), u.key limit ${limit}`)
-      rows = found.rows as typeof rows
+      rows = found.rows as Row[]
     }
     const page = rows.slice(0, p.perPage)
     const how = await explainHolders(tx, page.map((r) => r.key), instanceKeys, memberRoles, p.appKey, now)

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ctx } from '@/lib/context'
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@/lib/errors'
-import { createApp as insertApp, createAppRole as insertAppRole } from '@/test/access-factories'
+import { appScopedMember, createApp as insertApp, createAppRole as insertAppRole } from '@/test/access-factories'
 import { createMember, createRole, stageKeyOf, type Member } from '@/test/factories'
 import { anonymous, setupOrganization, useTestDatabase } from '@/test/harness'
 import { listAppRoleInstances } from './list-app-role-instances'
-import { appScopedMember } from './test-helpers'
 
 describe('listing application role instances for access grids', () => {
   useTestDatabase()

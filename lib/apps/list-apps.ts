@@ -1,8 +1,9 @@
 import 'server-only'
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { appRoles, appStages, apps, stages } from '@/db/schema'
 import { hasPermission } from '../authz'
 import { withTransaction, type Ctx } from '../context'
+import { keysetPage } from '../pagination'
 import { escapeLike, parse } from '../validation'
 import { openableApps } from './access'
 import { listAppsSchema } from './schemas'
@@ -26,20 +27,6 @@ export type AppPage = {
   canCreate: boolean
 }
 
-type Cursor = [string, string]
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
-function decodeCursor(raw: string | undefined): Cursor | undefined {
-  if (!raw) return undefined
-  try {
-    const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/i.test(v[1])) return v as Cursor
-  } catch {
-    // a mangled cursor restarts from the first page
-  }
-  return undefined
-}
-
 const sortKey = sql<string>`lower(${apps.name})`
 
 /**
@@ -56,20 +43,14 @@ export async function listApps(ctx: Ctx, input: unknown): Promise<AppPage> {
     if (p.q) filters.push(sql`${sortKey} like ${`%${escapeLike(p.q.toLowerCase())}%`}`)
     const where = and(...filters)
 
-    const before = p.after ? undefined : decodeCursor(p.before)
-    const cursor = before ?? decodeCursor(p.after)
-    const backwards = before !== undefined
-    const keyset = cursor ? (backwards ? sql`(${sortKey}, ${apps.key}) < (${cursor[0]}, ${cursor[1]})` : sql`(${sortKey}, ${apps.key}) > (${cursor[0]}, ${cursor[1]})`) : undefined
-    const order = backwards ? [desc(sortKey), desc(apps.key)] : [asc(sortKey), asc(apps.key)]
+    const keyset = keysetPage(sortKey, apps.key, p)
     const fetched = await tx
       .select({ key: apps.key, name: apps.name, description: apps.description, sortValue: sortKey })
       .from(apps)
-      .where(and(where, keyset))
-      .orderBy(...order)
+      .where(and(where, keyset.where))
+      .orderBy(...keyset.orderBy)
       .limit(p.perPage + 1)
-    const hasMore = fetched.length > p.perPage
-    const page = fetched.slice(0, p.perPage)
-    if (backwards) page.reverse()
+    const { rows: page, next, previous } = keyset.finish(fetched, p.perPage)
 
     const [{ n: total }] = await tx.select({ n: count() }).from(apps).where(where)
 
@@ -88,10 +69,6 @@ export async function listApps(ctx: Ctx, input: unknown): Promise<AppPage> {
       : []
     const countOf = new Map(roleCounts.map((r) => [r.appKey, r.n]))
 
-    const first = page[0]
-    const last = page[page.length - 1]
-    const atStart = backwards ? !hasMore : !cursor
-    const atEnd = backwards ? false : !hasMore
     return {
       rows: page.map((a) => ({
         key: a.key,
@@ -100,8 +77,8 @@ export async function listApps(ctx: Ctx, input: unknown): Promise<AppPage> {
         stageCodes: deployed.filter((d) => d.appKey === a.key).map((d) => d.code),
         roleCount: countOf.get(a.key) ?? 0,
       })),
-      next: !atEnd && last ? encodeCursor([last.sortValue, last.key]) : null,
-      previous: !atStart && first ? encodeCursor([first.sortValue, first.key]) : null,
+      next,
+      previous,
       total,
       canCreate,
     }

@@ -34,6 +34,18 @@ const developer = grant(
 )
 
 describe('authorization evaluator', () => {
+  it('reaching a permission again with wider stages passes them on to what it inherits, in any order', () => {
+    // Not in today's registry, but the rule must not depend on it: a[QA] and b both include x
+    // (no stage limits), which includes y (stage-limited).
+    const def = (slug: string, allowStages: boolean, inherits: string[]) => ({ key: slug, slug, category: 'Test', name: slug, purpose: '', allowedScopes: ['Organization' as const], allowStages, inherits, position: 0 })
+    const made: Catalogue = { ...catalogue, permissions: new Map([def('a', true, ['x']), def('b', false, ['x']), def('x', false, ['y']), def('y', true, [])].map((d) => [d.slug, d])) }
+    for (const order of [['a', 'b'], ['b', 'a']]) {
+      const g = grant('Mixed', order.map((slug) => ({ slug, stageKeys: slug === 'a' ? [QA] : null })))
+      expect(check(principal(g), made, 'y', { stageKey: PRD }, NOW).allowed, order.join()).toBe(true)
+      expect(conferredBy(g, made).find((c) => c.slug === 'y')!.stageKeys, order.join()).toBeNull()
+    }
+  })
+
   describe('inheritance (AUTHZ-4)', () => {
     const changer = principal(grant('Changer', perms('asset.change')))
 

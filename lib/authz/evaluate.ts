@@ -14,25 +14,41 @@ export type Conferred = { slug: string; chain: string[]; stageKeys: string[] | n
 /**
  * Everything one grant confers: its permissions plus what they inherit, transitively (AUTHZ-4).
  * At app scope, permissions that cannot be held at app scope contribute nothing (AUTHZ-2).
- * Stage limits only mean something for permissions that allow them.
+ * Stage limits only mean something for permissions that allow them; a limit still travels down the
+ * inheritance chain, so reaching a permission again with wider stages visits its children again.
  */
 export function conferredBy(grant: Grant, catalogue: Catalogue): Conferred[] {
+  return [...conferredMap(grant, catalogue).values()]
+}
+
+// A grant's loaded rows never change during a request, so what it confers is worked out once per
+// grant and then looked up: a check is a map lookup, not a walk of the inheritance graph.
+const conferredCache = new WeakMap<Grant, { catalogue: Catalogue; bySlug: Map<string, Conferred> }>()
+
+function conferredMap(grant: Grant, catalogue: Catalogue): Map<string, Conferred> {
+  const cached = conferredCache.get(grant)
+  if (cached && cached.catalogue === catalogue) return cached.bySlug
   const atApp = grant.appKey !== null
   const best = new Map<string, Conferred>()
+  // The stages each permission has been reached with along some path (null: every stage).
+  const reached = new Map<string, string[] | null>()
+  const covers = (have: string[] | null | undefined, want: string[] | null) => have !== undefined && (have === null || (want !== null && want.every((s) => have.includes(s))))
   const visit = (slug: string, chain: string[], stageKeys: string[] | null) => {
     const def = catalogue.permissions.get(slug)
     if (!def) return
     if (atApp && !def.allowedScopes.includes('Asset')) return
-    const limit = def.allowStages ? stageKeys : null
+    const before = reached.get(slug)
+    if (covers(before, stageKeys)) return
+    const path = before === undefined || stageKeys === null || before === null ? (before === undefined ? stageKeys : null) : [...new Set([...before, ...stageKeys])]
+    reached.set(slug, path)
+    const limit = def.allowStages ? path : null
     const seen = best.get(slug)
-    // Keep the widest stage coverage when two paths lead to the same permission.
-    if (seen && (seen.stageKeys === null || (limit !== null && limit.every((s) => seen.stageKeys!.includes(s))))) return
-    const merged = seen && limit !== null ? [...new Set([...seen.stageKeys!, ...limit])] : limit
-    best.set(slug, { slug, chain, stageKeys: merged })
+    best.set(slug, { slug, chain: seen && covers(seen.stageKeys, limit) ? seen.chain : chain, stageKeys: limit })
     for (const child of def.inherits) if (!chain.includes(child)) visit(child, [...chain, child], stageKeys)
   }
   for (const p of grant.permissions) visit(p.slug, [p.slug], p.stageKeys)
-  return [...best.values()]
+  conferredCache.set(grant, { catalogue, bySlug: best })
+  return best
 }
 
 export type Source = {
@@ -45,14 +61,14 @@ export type Source = {
 }
 
 export type Decision = {
-  allowed: boolean
-  permission: string
-  target: CheckTarget
+  readonly allowed: boolean
+  readonly permission: string
+  readonly target: CheckTarget
   /** Grants that allow it (when allowed). */
-  sources: Source[]
+  readonly sources: Source[]
   /** Grants that would allow it but for a stage limit, a grant period, the app, or its scope. */
-  nearMisses: Array<Source & { why: 'stage' | 'scheduled' | 'expired' | 'other-app' | 'no-stage' | 'organization-only' }>
-  reason: string
+  readonly nearMisses: Array<Source & { why: 'stage' | 'scheduled' | 'expired' | 'other-app' | 'no-stage' | 'organization-only' }>
+  readonly reason: string
 }
 
 const source = (g: Grant, c: Conferred): Source => ({
@@ -64,32 +80,80 @@ const source = (g: Grant, c: Conferred): Source => ({
   stageKeys: c.stageKeys,
 })
 
-export function check(principal: Principal, catalogue: Catalogue, slug: string, target: CheckTarget = {}, now = new Date()): Decision {
-  const def = catalogue.permissions.get(slug)
-  const decision: Decision = { allowed: false, permission: slug, target, sources: [], nearMisses: [], reason: '' }
-  if (!def) {
-    decision.reason = `“${slug}” is not a known permission.`
-    return decision
-  }
+type NearMiss = Decision['nearMisses'][number]
+
+/** Whether any active grant allows it: the hot path of every check, with no allocation. */
+function allows(principal: Principal, catalogue: Catalogue, def: PermissionDef, target: CheckTarget, now: Date): boolean {
+  const worksAtApp = def.allowedScopes.includes('Asset')
   for (const grant of principal.grants) {
-    const state = periodState(grant, now)
-    if (grant.appKey !== null && !def.allowedScopes.includes('Asset')) {
-      if (grant.permissions.some((p) => p.slug === slug))
-        decision.nearMisses.push({ ...source(grant, { slug, chain: [slug], stageKeys: null }), why: 'organization-only' })
+    if (grant.appKey !== null && (!worksAtApp || grant.appKey !== target.appKey)) continue
+    const conferred = conferredMap(grant, catalogue).get(def.slug)
+    if (!conferred || periodState(grant, now) !== 'active') continue
+    if (conferred.stageKeys !== null && (!target.stageKey || !conferred.stageKeys.includes(target.stageKey))) continue
+    return true
+  }
+  return false
+}
+
+/** Every grant that allows it, and every one that came close and why: for explanations. */
+function detail(principal: Principal, catalogue: Catalogue, def: PermissionDef, target: CheckTarget, now: Date): { sources: Source[]; nearMisses: NearMiss[] } {
+  const sources: Source[] = []
+  const nearMisses: NearMiss[] = []
+  const slug = def.slug
+  const worksAtApp = def.allowedScopes.includes('Asset')
+  for (const grant of principal.grants) {
+    if (grant.appKey !== null && !worksAtApp) {
+      if (grant.permissions.some((p) => p.slug === slug)) nearMisses.push({ ...source(grant, { slug, chain: [slug], stageKeys: null }), why: 'organization-only' })
       continue
     }
-    const conferred = conferredBy(grant, catalogue).find((c) => c.slug === slug)
+    const conferred = conferredMap(grant, catalogue).get(slug)
     if (!conferred) continue
+    const state = periodState(grant, now)
     const s = source(grant, conferred)
-    if (state !== 'active') decision.nearMisses.push({ ...s, why: state })
-    else if (grant.appKey !== null && grant.appKey !== target.appKey) decision.nearMisses.push({ ...s, why: 'other-app' })
-    else if (conferred.stageKeys !== null && !target.stageKey) decision.nearMisses.push({ ...s, why: 'no-stage' })
-    else if (conferred.stageKeys !== null && !conferred.stageKeys.includes(target.stageKey!)) decision.nearMisses.push({ ...s, why: 'stage' })
-    else decision.sources.push(s)
+    if (state !== 'active') nearMisses.push({ ...s, why: state })
+    else if (grant.appKey !== null && grant.appKey !== target.appKey) nearMisses.push({ ...s, why: 'other-app' })
+    else if (conferred.stageKeys !== null && !target.stageKey) nearMisses.push({ ...s, why: 'no-stage' })
+    else if (conferred.stageKeys !== null && !conferred.stageKeys.includes(target.stageKey!)) nearMisses.push({ ...s, why: 'stage' })
+    else sources.push(s)
   }
-  decision.allowed = decision.sources.length > 0
-  decision.reason = explain(decision, def, catalogue)
-  return decision
+  return { sources, nearMisses }
+}
+
+// Most checks only need allowed or denied: the answer is computed at once, and the sources, near
+// misses and the sentence explaining them only when someone reads them.
+class CheckResult implements Decision {
+  readonly allowed: boolean
+  #detail: { sources: Source[]; nearMisses: NearMiss[] } | undefined
+  #reason: string | undefined
+  constructor(
+    private readonly principal: Principal,
+    private readonly catalogue: Catalogue,
+    readonly permission: string,
+    readonly target: CheckTarget,
+    private readonly def: PermissionDef | undefined,
+    private readonly now: Date,
+  ) {
+    this.allowed = def ? allows(principal, catalogue, def, target, now) : false
+  }
+  #details() {
+    return (this.#detail ??= this.def ? detail(this.principal, this.catalogue, this.def, this.target, this.now) : { sources: [], nearMisses: [] })
+  }
+  get sources(): Source[] {
+    return this.#details().sources
+  }
+  get nearMisses(): NearMiss[] {
+    return this.#details().nearMisses
+  }
+  get reason(): string {
+    return (this.#reason ??= this.def ? explain(this, this.def, this.catalogue) : `“${this.permission}” is not a known permission.`)
+  }
+  toJSON() {
+    return { allowed: this.allowed, permission: this.permission, target: this.target, sources: this.sources, nearMisses: this.nearMisses, reason: this.reason }
+  }
+}
+
+export function check(principal: Principal, catalogue: Catalogue, slug: string, target: CheckTarget = {}, now = new Date()): Decision {
+  return new CheckResult(principal, catalogue, slug, target, catalogue.permissions.get(slug), now)
 }
 
 function stageList(keys: string[] | null, catalogue: Catalogue): string {
@@ -155,7 +219,7 @@ export function effectivePermissions(principal: Principal, catalogue: Catalogue,
 
 /** Whether any active grant confers the permission somewhere (any app, any stage): for navigation. */
 export function holdsAnywhere(principal: Principal, catalogue: Catalogue, slug: string, now = new Date()): boolean {
-  return principal.grants.some((g) => periodState(g, now) === 'active' && conferredBy(g, catalogue).some((c) => c.slug === slug))
+  return principal.grants.some((g) => periodState(g, now) === 'active' && conferredMap(g, catalogue).has(slug))
 }
 
 export type { GrantedPermission }

@@ -57,6 +57,14 @@ export function allowedInSomeStage(decision: Decision | 'system'): boolean {
   return decision === 'system' || decision.allowed || decision.nearMisses.some((m) => m.why === 'no-stage')
 }
 
+/**
+ * Held anywhere: in some stage, or for some app through an app-scope role. For "may this member
+ * use this screen at all?"; what they see on it is still checked per app and stage.
+ */
+export function heldSomewhere(decision: Decision | 'system'): boolean {
+  return allowedInSomeStage(decision) || (decision !== 'system' && decision.nearMisses.some((m) => m.why === 'other-app'))
+}
+
 /** Throws ForbiddenError (with the evaluator's reason) unless the actor holds the permission. */
 export async function requirePermission(tx: Tx, ctx: Ctx, slug: string, target: CheckTarget = {}): Promise<void> {
   const decision = await checkPermission(tx, ctx, slug, target)

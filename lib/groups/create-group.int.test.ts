@@ -4,7 +4,8 @@ import { getDb } from '@/db/client'
 import { groups } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from '@/lib/errors'
-import { auditRows, createMember, createRole, stageKeyOf, type Member } from '@/test/factories'
+import { qaGroupManager } from '@/test/access-factories'
+import { auditRows, createMember, stageKeyOf, type Member } from '@/test/factories'
 import { anonymous, setupOrganization, useTestDatabase } from '@/test/harness'
 import { createGroup } from './create-group'
 
@@ -23,8 +24,7 @@ describe('creating an end-user group (GRP-1)', () => {
   beforeAll(async () => {
     ;({ admin } = await setupOrganization())
     developer = await createMember(admin)
-    await createRole('QA group manager', [{ slug: 'endusers.manage_groups', stages: ['QA'] }])
-    qaManager = await createMember(admin, { role: 'QA group manager' })
+    qaManager = await qaGroupManager(admin)
     for (const code of ['DEV', 'QA', 'PRD']) stage[code] = await stageKeyOf(code)
   })
 

@@ -4,8 +4,8 @@ import { getDb } from '@/db/client'
 import { groupMembers, groups } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from '@/lib/errors'
-import { createApp, createAppRole, createGroup, grantAppRole } from '@/test/access-factories'
-import { auditRows, createMember, createRole, insertUsers, userRow, type Member } from '@/test/factories'
+import { createApp, createAppRole, createGroup, grantAppRole, qaGroupManager } from '@/test/access-factories'
+import { auditRows, createMember, insertUsers, userRow, type Member } from '@/test/factories'
 import { anonymous, setupOrganization, useTestDatabase } from '@/test/harness'
 import { deleteGroup, previewGroupDeletion } from './delete-group'
 
@@ -25,8 +25,7 @@ describe('deleting a group (GRP-3)', () => {
   beforeAll(async () => {
     ;({ admin } = await setupOrganization())
     developer = await createMember(admin)
-    await createRole('QA group manager', [{ slug: 'endusers.manage_groups', stages: ['QA'] }])
-    qaManager = await createMember(admin, { role: 'QA group manager' })
+    qaManager = await qaGroupManager(admin)
     const orders = await createApp('Orders')
     approver = (await createAppRole(orders.key, 'Approver')).instances
     viewer = (await createAppRole(orders.key, 'Viewer')).instances

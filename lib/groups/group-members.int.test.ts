@@ -4,8 +4,8 @@ import { getDb } from '@/db/client'
 import { groupMembers } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from '@/lib/errors'
-import { createApp, createAppRole, createGroup } from '@/test/access-factories'
-import { auditRows, createMember, createRole, insertUsers, userRow, type Member } from '@/test/factories'
+import { createApp, createAppRole, createGroup, qaGroupManager } from '@/test/access-factories'
+import { auditRows, createMember, insertUsers, userRow, type Member } from '@/test/factories'
 import { anonymous, setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
 import { addGroupMember } from './add-group-member'
 import { listGroupMembers } from './list-group-members'
@@ -27,8 +27,7 @@ describe('group members (GRP-1, UI-7 users tab)', () => {
   beforeAll(async () => {
     ;({ admin } = await setupOrganization())
     developer = await createMember(admin)
-    await createRole('QA group manager', [{ slug: 'endusers.manage_groups', stages: ['QA'] }])
-    qaManager = await createMember(admin, { role: 'QA group manager' })
+    qaManager = await qaGroupManager(admin)
     viewerRole = (await createAppRole((await createApp('Orders')).key, 'Viewer')).instances
   })
 

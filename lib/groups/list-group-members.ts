@@ -4,7 +4,7 @@ import { groupMembers, users, type GroupMembershipType, type UserStatus } from '
 import { withTransaction, type Ctx } from '../context'
 import { escapeLike, parse } from '../validation'
 import { groupFor } from './access'
-import { keysetPage } from './cursor'
+import { keysetPage } from '../pagination'
 import { membersOf } from './impact'
 import { listGroupMembersSchema } from './schemas'
 

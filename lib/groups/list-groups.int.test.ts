@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ctx } from '@/lib/context'
 import { ForbiddenError, UnauthenticatedError } from '@/lib/errors'
-import { createApp, createAppRole, createGroup } from '@/test/access-factories'
+import { createApp, createAppRole, createGroup, qaGroupManager } from '@/test/access-factories'
 import { createMember, createRole, insertUsers, type Member } from '@/test/factories'
 import { anonymous, setupOrganization, useTestDatabase } from '@/test/harness'
 import { listGroups } from './list-groups'
@@ -16,8 +16,7 @@ describe('the groups list (UI-7)', () => {
   beforeAll(async () => {
     ;({ admin } = await setupOrganization())
     developer = await createMember(admin)
-    await createRole('QA group manager', [{ slug: 'endusers.manage_groups', stages: ['QA'] }])
-    qaManager = await createMember(admin, { role: 'QA group manager' })
+    qaManager = await qaGroupManager(admin)
     await createRole('Auditor', [{ slug: 'org.view_audit' }])
     auditor = await createMember(admin, { role: 'Auditor' })
     const role = await createAppRole((await createApp('Orders')).key, 'Viewer')

@@ -5,7 +5,7 @@ import type { StageRef } from '../authz/model'
 import { withTransaction, type Ctx } from '../context'
 import { escapeLike, parse } from '../validation'
 import { requireSomeStage, stagesWhere } from './access'
-import { keysetPage } from './cursor'
+import { keysetPage } from '../pagination'
 import { listGroupsSchema } from './schemas'
 
 export type GroupListRow = {

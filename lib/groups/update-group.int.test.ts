@@ -4,8 +4,8 @@ import { getDb } from '@/db/client'
 import { groups } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '@/lib/errors'
-import { createGroup } from '@/test/access-factories'
-import { auditRows, createMember, createRole, type Member } from '@/test/factories'
+import { createGroup, qaGroupManager } from '@/test/access-factories'
+import { auditRows, createMember, type Member } from '@/test/factories'
 import { anonymous, setupOrganization, useTestDatabase } from '@/test/harness'
 import { updateGroup } from './update-group'
 
@@ -23,8 +23,7 @@ describe('renaming and describing a group', () => {
   beforeAll(async () => {
     ;({ admin } = await setupOrganization())
     developer = await createMember(admin)
-    await createRole('QA group manager', [{ slug: 'endusers.manage_groups', stages: ['QA'] }])
-    qaManager = await createMember(admin, { role: 'QA group manager' })
+    qaManager = await qaGroupManager(admin)
   })
 
   it('saves the change, bumps the version and audits only what changed', async () => {

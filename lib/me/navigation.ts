@@ -1,6 +1,6 @@
 import 'server-only'
-import { catalogueFor, principalFor } from '../authz'
-import { holdsAnywhere } from '../authz/evaluate'
+import { allowedInSomeStage, catalogueFor, principalFor } from '../authz'
+import { check, holdsAnywhere } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
 
 export type Navigation = { users: boolean; invite: boolean; roles: boolean; apps: boolean; groups: boolean; audit: boolean; mailbox: boolean }
@@ -11,12 +11,14 @@ export async function getNavigation(ctx: Ctx): Promise<Navigation> {
     const me = await principalFor(tx, ctx)
     const catalogue = await catalogueFor(tx, ctx)
     const holds = (slug: string) => holdsAnywhere(me, catalogue, slug, nowOf(ctx))
+    const atOrganization = (slug: string) => allowedInSomeStage(check(me, catalogue, slug, {}, nowOf(ctx)))
     return {
       users: holds('users.manage') || holds('users.view_members') || holds('endusers.view'),
       invite: holds('users.manage_member_access') || holds('endusers.manage_access') || holds('endusers.manage_groups'),
       roles: holds('users.manage_roles') || holds('users.view_members'),
       apps: holds('asset.open'),
-      groups: holds('endusers.view') || holds('endusers.manage_groups'),
+      // Groups belong to stages, not apps: an app-scope grant does not open them.
+      groups: atOrganization('endusers.view') || atOrganization('endusers.manage_groups'),
       audit: holds('org.view_audit'),
       mailbox: holds('users.manage'),
     }

@@ -1,14 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ctx } from '@/lib/context'
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '@/lib/errors'
-import { auditRows, createMember, createRole as createRoleRow, roleKeyOf, stageKeyOf } from '@/test/factories'
+import { auditRows, createMember, createRole as createRoleRow, grantHolders, roleKeyOf, roleRow, stageKeyOf, storedPermissionCount } from '@/test/factories'
 import { createApp } from '@/test/access-factories'
 import { ADMIN, anonymous, asUser, setupOrganization, useTestDatabase } from '@/test/harness'
 import { createRole } from './create-role'
 import { duplicateRole } from './duplicate-role'
 import { getPermissionRegistry, getRole } from './get-role'
 import { listRoles } from './list-roles'
-import { grantHolders, roleRow, storedPermissionCount } from './test-helpers'
 import { STALE_ROLE_MESSAGE, updateRole } from './update-role'
 
 describe('organization roles: list, create, edit, duplicate', () => {

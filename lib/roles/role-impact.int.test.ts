@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ctx } from '@/lib/context'
 import { ForbiddenError, UnauthenticatedError } from '@/lib/errors'
-import { auditRows, createMember, createRole as createRoleRow, insertUsers, roleKeyOf, stageKeyOf, userRow } from '@/test/factories'
+import { auditRows, createMember, createRole as createRoleRow, grantHolders, grantRoleTo, insertUsers, roleKeyOf, roleRow, stageKeyOf, userRow } from '@/test/factories'
 import { createApp } from '@/test/access-factories'
 import { ADMIN, anonymous, asUser, setupOrganization, useTestDatabase } from '@/test/harness'
 import { deleteRole } from './delete-role'
 import { listRoleHolders } from './list-role-holders'
 import { previewRoleChange, previewRoleDeletion } from './preview-role-change'
-import { grantHolders, grantRoleTo, roleRow } from './test-helpers'
 import { updateRole } from './update-role'
 
 const lostOf = (impact: { lost: Array<{ label: string; users: number }> }) => impact.lost.map((l) => `${l.users} ${l.label}`)

@@ -4,6 +4,7 @@ import { InvalidCredentialsError, signInWithPassword } from '@/lib/auth/sign-in'
 import type { Ctx } from '@/lib/context'
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors'
 import { createMember, createRole, insertUsers, roleKeyOf, signIn, type Member } from '@/test/factories'
+import { createApp, createAppRole, createGroup, grantAppRole } from '@/test/access-factories'
 import { ADMIN, asUser, setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
 import { getUser } from './get-user'
 import { inviteMember } from './invite-member'
@@ -65,17 +66,25 @@ describe('one user’s page (UI-4)', () => {
     expect(detail.can).toEqual({ manage: false, manageAccess: false, viewEndUserAccess: true, isSelf: false })
   })
 
-  it('lets a Developer open the end-users the users list shows them, and nobody else', async () => {
-    const [endUser, nobody] = await insertUsers([
-      { name: 'Erin End-user', email: uniqueEmail('enduser'), isEndUser: true },
+  it('lets a Developer open the end-users the users list shows them — those with roles in DEV — and nobody else (SPEC §12)', async () => {
+    const [endUser, prdUser, nobody] = await insertUsers([
+      { name: 'Erin End-user', email: uniqueEmail('enduser') },
+      { name: 'Pete Production', email: uniqueEmail('prd') },
       { name: 'Nora Nobody', email: uniqueEmail('nobody') },
     ])
-    const listed = (await listUsers(developer.ctx(), { q: 'Erin End-user' })).rows.map((r) => r.key)
-    expect(listed).toEqual([endUser])
+    const app = await createApp('Field app')
+    const role = await createAppRole(app.key, 'Technician')
+    await grantAppRole(endUser, [role.instances.get('DEV')!])
+    await createGroup('PRD technicians', 'PRD', { instanceKeys: [role.instances.get('PRD')!], userKeys: [prdUser] })
+    const listed = async (q: string) => (await listUsers(developer.ctx(), { q })).rows.map((r) => r.key)
+    expect(await listed('Erin End-user')).toEqual([endUser])
     expect((await getUser(developer.ctx(), { userKey: endUser })).name).toBe('Erin End-user')
-    expect((await listUsers(developer.ctx(), { q: 'Nora Nobody' })).rows).toEqual([])
+    expect(await listed('Pete Production')).toEqual([])
+    await expect(getUser(developer.ctx(), { userKey: prdUser })).rejects.toBeInstanceOf(ForbiddenError)
+    expect(await listed('Nora Nobody')).toEqual([])
     await expect(getUser(developer.ctx(), { userKey: nobody })).rejects.toBeInstanceOf(ForbiddenError)
     expect((await getUser(admin(), { userKey: nobody })).name).toBe('Nora Nobody')
+    expect((await listUsers(admin(), { q: 'Pete Production' })).rows.map((r) => r.key)).toEqual([prdUser])
   })
 
   it('refuses a member who may see no users, an unknown user and a malformed key', async () => {

@@ -1,7 +1,7 @@
 import 'server-only'
 import { and, count, desc, eq, gt, isNull } from 'drizzle-orm'
 import { apps, invitations, roleAssignments, roles, sessions, userCredentials, users, type UserStatus } from '@/db/schema'
-import { allowedInSomeStage, checkPermission, hasPermission } from '../authz'
+import { checkPermission, hasPermission, heldSomewhere } from '../authz'
 import { periodState, type GrantPeriodState } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { NotFoundError } from '../errors'
@@ -37,7 +37,7 @@ export async function getUser(ctx: Ctx, input: unknown): Promise<UserDetail> {
     const now = nowOf(ctx)
     const manage = await hasPermission(tx, ctx, 'users.manage')
     const manageAccess = await hasPermission(tx, ctx, 'users.manage_member_access')
-    const viewEndUsers = allowedInSomeStage(await checkPermission(tx, ctx, 'endusers.view'))
+    const viewEndUsers = heldSomewhere(await checkPermission(tx, ctx, 'endusers.view'))
     const [user] = await tx.select().from(users).where(eq(users.key, userKey))
     if (!user) throw new NotFoundError('The user')
     await requireCanSeeUser(tx, ctx, user)

@@ -1,7 +1,7 @@
 import 'server-only'
 import { asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { appRoleInstances, appRoles, apps, groups, roles, stages } from '@/db/schema'
-import { allowedInSomeStage, checkPermission, hasPermission } from '../authz'
+import { checkPermission, hasPermission, heldSomewhere } from '../authz'
 import { withTransaction, type Ctx } from '../context'
 import { ForbiddenError } from '../errors'
 
@@ -46,7 +46,7 @@ export async function getInviteOptions(ctx: Ctx): Promise<InviteOptions> {
       if (!allowed.has(k)) allowed.set(k, await hasPermission(tx, ctx, 'endusers.manage_access', { appKey: i.appKey, stageKey: i.stageKey }))
       if (allowed.get(k)) grantable.push({ key: i.key, label: `${i.app} · ${i.role} (${code.get(i.stageKey)})` })
     }
-    if (roleRows.length === 0 && groupStages.length === 0 && !allowedInSomeStage(await checkPermission(tx, ctx, 'endusers.manage_access'))) throw new ForbiddenError('You do not have permission to invite anyone.')
+    if (roleRows.length === 0 && groupStages.length === 0 && !heldSomewhere(await checkPermission(tx, ctx, 'endusers.manage_access'))) throw new ForbiddenError('You do not have permission to invite anyone.')
     return {
       roles: roleRows,
       groups: groupRows.slice(0, LIMIT).map((g) => ({ key: g.key, label: `${g.name} (${code.get(g.stageKey)})` })),

@@ -177,8 +177,9 @@ describe('listing users (UI-3)', () => {
 
   it('shows a Developer only the users their role lets them see: members and end-users, not the others', async () => {
     // Developer holds users.view_members everywhere and endusers.view in DEV (db/seed/permissions.json), not users.manage.
+    // The seeded end-users hold no role in DEV, so only the members show (SPEC §12; see get-user's test for DEV end-users).
     const page = await listUsers(developer.ctx(), { q: 'pager', perPage: 100 })
-    const visible = seeded.filter((u) => u.isMember || u.isEndUser)
+    const visible = seeded.filter((u) => u.isMember)
     expect(visible.length).toBeLessThan(seeded.length)
     expect(new Set(keysOf(page.rows))).toEqual(new Set(visible.map((u) => u.key)))
     expect(page.total).toBe(visible.length)

@@ -1,8 +1,8 @@
 import 'server-only'
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '@/db/client'
-import { roleAssignments, roles, users, type UserStatus } from '@/db/schema'
-import { allowedInSomeStage, checkPermission } from '../authz'
+import { appRoleInstances, endUserRoleAssignments, groupMembers, groupRoles, roleAssignments, roles, users, type UserStatus } from '@/db/schema'
+import { checkPermission, heldSomewhere, type Decision } from '../authz'
 import { withTransaction, type Ctx } from '../context'
 import { ForbiddenError } from '../errors'
 import { parse } from '../validation'
@@ -63,6 +63,24 @@ function decodeCursor(raw: string | undefined): Cursor | undefined {
   return undefined
 }
 
+/**
+ * End-users holding a role where a limited "View end-users" grant reaches: in its stages, or in the
+ * app (and stages) of an app-scope grant (SPEC §12).
+ */
+function endUsersIn(reach: Decision['nearMisses']): SQL {
+  const places = reach
+    .filter((m) => m.why === 'no-stage' || m.why === 'other-app')
+    .map((m) => {
+      const stagesOk = m.stageKeys === null ? sql`true` : sql`i.stage_key in (${sql.join(m.stageKeys.map((k) => sql`${k}::uuid`), sql`, `)})`
+      return m.appKey === null ? stagesOk : sql`(i.app_key = ${m.appKey}::uuid and ${stagesOk})`
+    })
+  const where = places.length ? sql.join(places, sql` or `) : sql`false`
+  return sql`(${users.isEndUser} and (
+    exists (select 1 from ${endUserRoleAssignments} e join ${appRoleInstances} i on i.key = e.instance_key where e.user_key = ${users.key} and (${where}))
+    or exists (select 1 from ${groupMembers} gm join ${groupRoles} gr on gr.group_key = gm.group_key join ${appRoleInstances} i on i.key = gr.instance_key where gm.user_key = ${users.key} and (${where}))
+  ))`
+}
+
 /** Which users the actor may see: users.manage sees all; otherwise members and/or end-users. */
 async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
   const all = await checkPermission(tx, ctx, 'users.manage')
@@ -70,10 +88,11 @@ async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
   const members = await checkPermission(tx, ctx, 'users.view_members')
   const endUsers = await checkPermission(tx, ctx, 'endusers.view', {})
   const seesMembers = members !== 'system' && members.allowed
-  const seesEndUsers = allowedInSomeStage(endUsers)
-  if (seesMembers && seesEndUsers) return sql`(${users.isMember} or ${users.isEndUser})`
+  const seesEndUsers = heldSomewhere(endUsers)
+  const endUserFilter = endUsers === 'system' || endUsers.allowed ? eq(users.isEndUser, true) : endUsersIn(endUsers.nearMisses)
+  if (seesMembers && seesEndUsers) return sql`(${users.isMember} or ${endUserFilter})`
   if (seesMembers) return eq(users.isMember, true)
-  if (seesEndUsers) return eq(users.isEndUser, true)
+  if (seesEndUsers) return endUserFilter
   throw new ForbiddenError('You do not have permission to see users.', members === 'system' ? undefined : members.reason)
 }
 

@@ -1,45 +1,23 @@
-import { count, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { getDb } from '@/db/client'
 import { appRoleInstances, appRoles, apps, auditEvents } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { createApp as insertApp, createAppRole as insertAppRole } from '@/test/access-factories'
-import { createMember, stageKeyOf } from '@/test/factories'
+import { createMember, rowCounts, stageKeyOf } from '@/test/factories'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
+import { current, form } from '@/test/next-stubs'
 
 // Server actions are public POST endpoints: whatever a client sends, the answer is a form result
 // (never a thrown error) and nothing changes. Next's request context, redirects and cache are
 // replaced so the actions run in-process.
-const current: { ctx: Ctx } = { ctx: { actor: null } }
-class Redirect extends Error {
-  constructor(readonly url: string) {
-    super(`redirect ${url}`)
-  }
-}
-vi.mock('@/lib/request', () => ({ getRequestContext: async () => current.ctx }))
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }))
-vi.mock('next/navigation', () => ({
-  redirect: (url: string) => {
-    throw new Redirect(url)
-  },
-  unstable_rethrow: (e: unknown) => {
-    if (e instanceof Redirect) throw e
-  },
-}))
+vi.mock('@/lib/request', () => import('@/test/next-stubs').then((m) => m.request))
+vi.mock('next/cache', () => import('@/test/next-stubs').then((m) => m.cache))
+vi.mock('next/navigation', () => import('@/test/next-stubs').then((m) => m.navigation))
 
 const actions = await import('./actions')
 
-function form(values: Record<string, string | string[] | Blob>): FormData {
-  const data = new FormData()
-  for (const [k, v] of Object.entries(values)) for (const one of Array.isArray(v) ? v : [v]) data.append(k, one)
-  return data
-}
-
-async function snapshot() {
-  const db = await getDb()
-  const n = async (t: typeof apps | typeof appRoles | typeof appRoleInstances | typeof auditEvents) => (await db.select({ n: count() }).from(t))[0].n
-  return { apps: await n(apps), roles: await n(appRoles), instances: await n(appRoleInstances), audit: await n(auditEvents) }
-}
+const snapshot = () => rowCounts({ apps, roles: appRoles, instances: appRoleInstances, audit: auditEvents })
 
 const missingUuid = '00000000-0000-4000-8000-000000000000'
 

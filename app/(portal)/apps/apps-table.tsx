@@ -1,7 +1,8 @@
 'use client'
 
-import Link from 'next/link'
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table'
+import { DataTable } from '@/components/data-table/data-table'
+import { RowLink } from '@/components/data-table/row-link'
 import { Badge } from '@/components/ui/badge'
 import type { AppRow } from '@/lib/apps/list-apps'
 
@@ -13,11 +14,7 @@ const columns = helper.columns([
   helper.accessor('name', {
     id: 'name',
     header: 'Name',
-    cell: (c) => (
-      <Link href={`/apps/${c.row.original.key}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
-        {c.getValue()}
-      </Link>
-    ),
+    cell: (c) => <RowLink href={`/apps/${c.row.original.key}`}>{c.getValue()}</RowLink>,
   }),
   helper.accessor('description', { id: 'description', header: 'Description', cell: (c) => <span className="line-clamp-2 max-w-md whitespace-normal">{c.getValue() || '—'}</span> }),
   helper.accessor('stageCodes', {
@@ -34,32 +31,5 @@ const columns = helper.columns([
 
 export function AppsTable({ rows }: { rows: AppRow[] }) {
   const table = useTable({ features, columns, data: rows, getRowId: (row) => row.key })
-  return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 text-slate-600 dark:border-slate-800 dark:text-slate-300">
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="px-3 py-2 whitespace-nowrap">
-                  {String(header.column.columnDef.header)}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
-              {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="px-3 py-2 align-top">
-                  <table.FlexRender cell={cell} />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
+  return <DataTable table={table} />
 }

@@ -1,22 +1,19 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
-import { PagerLink } from '@/components/data-table/pager-link'
-import { Alert } from '@/components/ui/alert'
+import { Pager } from '@/components/data-table/pager'
+import { SearchForm } from '@/components/data-table/search-form'
+import { first, type SearchParams } from '@/components/data-table/search-params'
+import { NoticeAlert } from '@/components/ui/alert'
 import { buttonClass } from '@/components/ui/button'
 import { Card, EmptyState, PageHeader } from '@/components/ui/card'
-import { inputClass } from '@/components/ui/field'
 import { listApps } from '@/lib/apps/list-apps'
 import { listAppsSchema } from '@/lib/apps/schemas'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
 import { AppsTable } from './apps-table'
-import { appNotices, type AppNotice } from './notices'
+import { appNotices } from './notices'
 
 export const metadata: Metadata = { title: 'Apps' }
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 
 export default async function AppsPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await requireMemberContext()
@@ -25,12 +22,6 @@ export default async function AppsPage({ searchParams }: { searchParams: SearchP
   const params = listAppsSchema.parse(input)
   const page = await loadPage(() => listApps(ctx, input))
   const notice = first(raw.notice)
-  const link = (cursor: Record<string, string>) => {
-    const q = new URLSearchParams()
-    if (params.q) q.set('q', params.q)
-    for (const [k, v] of Object.entries(cursor)) q.set(k, v)
-    return `/apps?${q}`
-  }
   return (
     <>
       <PageHeader
@@ -44,28 +35,9 @@ export default async function AppsPage({ searchParams }: { searchParams: SearchP
           )
         }
       />
-      {notice && notice in appNotices && (
-        <div className="mb-6">
-          <Alert tone="success">{appNotices[notice as AppNotice]}</Alert>
-        </div>
-      )}
+      <NoticeAlert notices={appNotices} notice={notice} />
       <Card>
-        <form role="search" action="/apps" className="mb-4 flex flex-wrap items-end gap-3">
-          <div className="min-w-64 flex-1">
-            <label htmlFor="q" className="mb-1 block text-sm font-medium">
-              Search
-            </label>
-            <input id="q" name="q" type="search" defaultValue={params.q} maxLength={100} placeholder="Name contains…" className={inputClass} />
-          </div>
-          <button type="submit" className={buttonClass('secondary')}>
-            Search
-          </button>
-          {params.q && (
-            <Link href="/apps" className={buttonClass('ghost')}>
-              Clear
-            </Link>
-          )}
-        </form>
+        <SearchForm action="/apps" q={params.q} filtered={Boolean(params.q)} placeholder="Name contains…" />
         <p className="mb-2 text-sm text-slate-500" aria-live="polite">
           {page.total.toLocaleString('en')} {page.total === 1 ? 'app' : 'apps'}
           {params.q ? (page.total === 1 ? ' matches' : ' match') : ''}
@@ -85,14 +57,7 @@ export default async function AppsPage({ searchParams }: { searchParams: SearchP
         ) : (
           <AppsTable rows={page.rows} />
         )}
-        <nav aria-label="Pagination" className="mt-4 flex items-center justify-end gap-2 text-sm">
-          <PagerLink href={page.previous ? link({ before: page.previous }) : null} rel="prev">
-            Previous
-          </PagerLink>
-          <PagerLink href={page.next ? link({ after: page.next }) : null} rel="next">
-            Next
-          </PagerLink>
-        </nav>
+        <Pager path="/apps" params={{ q: params.q }} page={page} />
       </Card>
     </>
   )

@@ -1,45 +1,21 @@
-import { count } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { getDb } from '@/db/client'
 import { auditEvents, groupMembers, groupRoles, groups } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { createApp, createAppRole, createGroup } from '@/test/access-factories'
-import { createMember, stageKeyOf } from '@/test/factories'
+import { createMember, rowCounts, stageKeyOf } from '@/test/factories'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
+import { current, form, Redirect } from '@/test/next-stubs'
 
 // Server actions are public POST endpoints: whatever a client sends, the answer is a form result
 // (never a thrown error or a stack trace) and nothing changes. Next's request context, redirects
 // and cache are replaced so the actions run in-process.
-const current: { ctx: Ctx } = { ctx: { actor: null } }
-class Redirect extends Error {
-  constructor(readonly url: string) {
-    super(`redirect ${url}`)
-  }
-}
-vi.mock('@/lib/request', () => ({ getRequestContext: async () => current.ctx }))
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }))
-vi.mock('next/navigation', () => ({
-  redirect: (url: string) => {
-    throw new Redirect(url)
-  },
-  unstable_rethrow: (e: unknown) => {
-    if (e instanceof Redirect) throw e
-  },
-}))
+vi.mock('@/lib/request', () => import('@/test/next-stubs').then((m) => m.request))
+vi.mock('next/cache', () => import('@/test/next-stubs').then((m) => m.cache))
+vi.mock('next/navigation', () => import('@/test/next-stubs').then((m) => m.navigation))
 
 const actions = await import('./actions')
 
-function form(values: Record<string, string | Blob | string[]>): FormData {
-  const data = new FormData()
-  for (const [k, v] of Object.entries(values)) for (const one of Array.isArray(v) ? v : [v]) data.append(k, one)
-  return data
-}
-
-async function snapshot() {
-  const db = await getDb()
-  const n = async (t: typeof groups | typeof groupMembers | typeof groupRoles | typeof auditEvents) => (await db.select({ n: count() }).from(t))[0].n
-  return { groups: await n(groups), members: await n(groupMembers), roles: await n(groupRoles), audit: await n(auditEvents) }
-}
+const snapshot = () => rowCounts({ groups, members: groupMembers, roles: groupRoles, audit: auditEvents })
 
 const missing = '00000000-0000-4000-8000-000000000000'
 

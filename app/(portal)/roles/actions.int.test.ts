@@ -1,56 +1,20 @@
-import { count } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { getDb } from '@/db/client'
 import { auditEvents, roleAssignments, rolePermissions, roles } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
-import { auditRows, createMember, createRole, roleKeyOf, stageKeyOf } from '@/test/factories'
+import { auditRows, createMember, createRole, roleKeyOf, rowCounts, stageKeyOf } from '@/test/factories'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
+import { current, form, redirected } from '@/test/next-stubs'
 
 // Server actions are public POST endpoints: whatever a client sends, the answer is a form result
 // (never a thrown error or a stack trace) and nothing changes. The request context, redirects and
 // cache revalidation are Next's; they are replaced here so the actions run in-process.
-const current: { ctx: Ctx } = { ctx: { actor: null } }
-class Redirect extends Error {
-  constructor(readonly url: string) {
-    super(`redirect ${url}`)
-  }
-}
-vi.mock('@/lib/request', () => ({ getRequestContext: async () => current.ctx }))
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }))
-vi.mock('next/navigation', () => ({
-  redirect: (url: string) => {
-    throw new Redirect(url)
-  },
-  unstable_rethrow: (e: unknown) => {
-    if (e instanceof Redirect) throw e
-  },
-}))
+vi.mock('@/lib/request', () => import('@/test/next-stubs').then((m) => m.request))
+vi.mock('next/cache', () => import('@/test/next-stubs').then((m) => m.cache))
+vi.mock('next/navigation', () => import('@/test/next-stubs').then((m) => m.navigation))
 
 const actions = await import('./actions')
 
-function form(values: Record<string, string | Blob>): FormData {
-  const data = new FormData()
-  for (const [k, v] of Object.entries(values)) data.append(k, v)
-  return data
-}
-
-async function snapshot() {
-  const db = await getDb()
-  const [r] = await db.select({ n: count() }).from(roles)
-  const [p] = await db.select({ n: count() }).from(rolePermissions)
-  const [g] = await db.select({ n: count() }).from(roleAssignments)
-  const [a] = await db.select({ n: count() }).from(auditEvents)
-  return { roles: r.n, permissions: p.n, grants: g.n, audit: a.n }
-}
-
-async function redirected(p: Promise<unknown>): Promise<string> {
-  const error = await p.then(
-    (v) => v,
-    (e) => e,
-  )
-  if (!(error instanceof Redirect)) throw new Error(`expected a redirect, got ${JSON.stringify(error)}`)
-  return error.url
-}
+const snapshot = () => rowCounts({ roles, permissions: rolePermissions, grants: roleAssignments, audit: auditEvents })
 
 const missingUuid = '00000000-0000-4000-8000-000000000000'
 

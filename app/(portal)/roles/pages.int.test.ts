@@ -2,28 +2,15 @@ import type { ReactElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Ctx } from '@/lib/context'
-import { createMember, createRole, roleKeyOf } from '@/test/factories'
+import { createMember, createRole, grantHolders, roleKeyOf } from '@/test/factories'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
-import { grantHolders } from '@/lib/roles/test-helpers'
+import { current } from '@/test/next-stubs'
 
 // The pages are server components: rendered here with a stand-in request context, they show what a
 // member sees on first paint, and that a refusal becomes the 403 page.
-const current: { ctx: Ctx } = { ctx: { actor: null } }
-class Navigation extends Error {}
-vi.mock('@/lib/request', () => ({ requireMemberContext: async () => current.ctx, getRequestContext: async () => current.ctx }))
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }))
-vi.mock('next/navigation', () => ({
-  forbidden: () => {
-    throw new Navigation('forbidden')
-  },
-  notFound: () => {
-    throw new Navigation('not found')
-  },
-  redirect: (url: string) => {
-    throw new Navigation(`redirect ${url}`)
-  },
-  unstable_rethrow: () => {},
-}))
+vi.mock('@/lib/request', () => import('@/test/next-stubs').then((m) => m.request))
+vi.mock('next/cache', () => import('@/test/next-stubs').then((m) => m.cache))
+vi.mock('next/navigation', () => import('@/test/next-stubs').then((m) => m.navigation))
 
 const { default: RolesPage } = await import('./page')
 const { default: RolePage } = await import('./[key]/page')

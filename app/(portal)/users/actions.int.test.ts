@@ -1,46 +1,20 @@
-import { count } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { getDb } from '@/db/client'
 import { auditEvents, roleAssignments, users } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
-import { createMember, roleKeyOf } from '@/test/factories'
+import { createMember, roleKeyOf, rowCounts } from '@/test/factories'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
+import { current, form } from '@/test/next-stubs'
 
 // Server actions are public POST endpoints: whatever a client sends, the answer is a form result
 // (never a thrown error or a stack trace) and nothing changes. The request context, redirects and
 // cache revalidation are Next's; they are replaced here so the actions run in-process.
-const current: { ctx: Ctx } = { ctx: { actor: null } }
-class Redirect extends Error {
-  constructor(readonly url: string) {
-    super(`redirect ${url}`)
-  }
-}
-vi.mock('@/lib/request', () => ({ getRequestContext: async () => current.ctx }))
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }))
-vi.mock('next/navigation', () => ({
-  redirect: (url: string) => {
-    throw new Redirect(url)
-  },
-  unstable_rethrow: (e: unknown) => {
-    if (e instanceof Redirect) throw e
-  },
-}))
+vi.mock('@/lib/request', () => import('@/test/next-stubs').then((m) => m.request))
+vi.mock('next/cache', () => import('@/test/next-stubs').then((m) => m.cache))
+vi.mock('next/navigation', () => import('@/test/next-stubs').then((m) => m.navigation))
 
 const actions = await import('./actions')
 
-function form(values: Record<string, string | Blob>): FormData {
-  const data = new FormData()
-  for (const [k, v] of Object.entries(values)) data.append(k, v)
-  return data
-}
-
-async function snapshot() {
-  const db = await getDb()
-  const [u] = await db.select({ n: count() }).from(users)
-  const [a] = await db.select({ n: count() }).from(auditEvents)
-  const [g] = await db.select({ n: count() }).from(roleAssignments)
-  return { users: u.n, audit: a.n, grants: g.n }
-}
+const snapshot = () => rowCounts({ users, audit: auditEvents, grants: roleAssignments })
 
 const oversized = 'x'.repeat(5000)
 const missingUuid = '00000000-0000-4000-8000-000000000000'

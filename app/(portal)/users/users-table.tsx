@@ -1,10 +1,10 @@
 'use client'
 
-import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useTransition } from 'react'
 import { createColumnHelper, functionalUpdate, rowSortingFeature, tableFeatures, useTable, type SortingState } from '@tanstack/react-table'
-import { ariaSort, SortHeader } from '@/components/data-table/sort-header'
+import { DataTable } from '@/components/data-table/data-table'
+import { RowLink } from '@/components/data-table/row-link'
 import { Badge, StatusBadge } from '@/components/ui/badge'
 import type { UserRow } from '@/lib/users/list-users'
 
@@ -17,11 +17,7 @@ const columns = helper.columns([
   helper.accessor('name', {
     id: 'name',
     header: 'Name',
-    cell: (c) => (
-      <Link href={`/users/${c.row.original.key}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
-        {c.getValue() || '(no name)'}
-      </Link>
-    ),
+    cell: (c) => <RowLink href={`/users/${c.row.original.key}`}>{c.getValue() || '(no name)'}</RowLink>,
   }),
   helper.accessor('email', { id: 'email', header: 'Email', cell: (c) => c.getValue() ?? '—' }),
   helper.accessor('status', { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
@@ -68,35 +64,5 @@ export function UsersTable({ rows, sort, dir }: { rows: UserRow[]; sort: string;
     },
   })
 
-  return (
-    <div className="overflow-x-auto" aria-busy={pending}>
-      <table className={`w-full text-left text-sm ${pending ? 'opacity-60' : ''}`}>
-        <thead className="border-b border-slate-200 text-slate-600 dark:border-slate-800 dark:text-slate-300">
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted()
-                return (
-                  <th key={header.id} scope="col" className="px-3 py-2 whitespace-nowrap" aria-sort={header.column.getCanSort() ? ariaSort(sorted) : undefined}>
-                    <SortHeader label={String(header.column.columnDef.header)} sorted={sorted} onToggle={header.column.getCanSort() ? header.column.getToggleSortingHandler() : undefined} />
-                  </th>
-                )
-              })}
-            </tr>
-          ))}
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
-              {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="px-3 py-2 whitespace-nowrap">
-                  <table.FlexRender cell={cell} />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
+  return <DataTable table={table} pending={pending} />
 }

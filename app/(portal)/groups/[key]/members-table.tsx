@@ -1,7 +1,8 @@
 'use client'
 
-import Link from 'next/link'
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table'
+import { DataTable } from '@/components/data-table/data-table'
+import { RowLink } from '@/components/data-table/row-link'
 import { MembershipBadge } from '@/components/groups/membership-badge'
 import { ConfirmAction } from '@/components/forms/confirm-action'
 import { StatusBadge } from '@/components/ui/badge'
@@ -16,11 +17,7 @@ export function MembersTable({ rows, groupKey, groupName, canManage }: { rows: G
     helper.accessor('name', {
       id: 'name',
       header: 'Name',
-      cell: (c) => (
-        <Link href={`/users/${c.row.original.key}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
-          {c.getValue() || '(no name)'}
-        </Link>
-      ),
+      cell: (c) => <RowLink href={`/users/${c.row.original.key}`}>{c.getValue() || '(no name)'}</RowLink>,
     }),
     helper.accessor('email', { id: 'email', header: 'Email', cell: (c) => c.getValue() ?? '—' }),
     helper.accessor('status', { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
@@ -57,32 +54,5 @@ export function MembersTable({ rows, groupKey, groupName, canManage }: { rows: G
     }),
   ])
   const table = useTable({ features, columns, data: rows, getRowId: (row) => row.key })
-  return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 text-slate-600 dark:border-slate-800 dark:text-slate-300">
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="px-3 py-2 font-medium whitespace-nowrap">
-                  {header.column.columnDef.header ? String(header.column.columnDef.header) : <span className="sr-only">Actions</span>}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
-              {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="px-3 py-2 align-top whitespace-nowrap">
-                  <table.FlexRender cell={cell} />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
+  return <DataTable table={table} />
 }

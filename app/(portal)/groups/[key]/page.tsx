@@ -1,14 +1,15 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { Alert } from '@/components/ui/alert'
+import { first, type SearchParams } from '@/components/data-table/search-params'
+import { NoticeAlert } from '@/components/ui/alert'
 import { Badge } from '@/components/ui/badge'
 import { Card, PageHeader } from '@/components/ui/card'
 import { getGroup } from '@/lib/groups/get-group'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
 import { uuidSchema } from '@/lib/validation'
-import { groupNotices, type GroupNotice } from '../notices'
+import { groupNotices } from '../notices'
 import { DetailsTab } from './details-tab'
 import { GroupRolesForm } from './roles-form'
 import { UsersTab } from './users-tab'
@@ -21,9 +22,6 @@ const TABS = [
   { id: 'details', label: 'Details' },
 ] as const
 type Tab = (typeof TABS)[number]['id']
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 
 export default async function GroupPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: SearchParams }) {
   const { key } = await params
@@ -45,11 +43,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
           </Badge>
         }
       />
-      {notice && notice in groupNotices && (
-        <div className="mb-6">
-          <Alert tone="success">{groupNotices[notice as GroupNotice]}</Alert>
-        </div>
-      )}
+      <NoticeAlert notices={groupNotices} notice={notice} />
       <nav aria-label="Group sections" className="mb-6 flex gap-1 border-b border-slate-200 dark:border-slate-800">
         {TABS.map((t) => (
           <Link

@@ -31,7 +31,7 @@ export function CreateGroupForm({ stages }: { stages: StageRef[] }) {
         />
       </Field>
       <Field label="Stage" name="stageKey" errors={errors('stageKey')} hint="Fixed once the group exists. Only stages where you may manage groups are listed.">
-        <Select name="stageKey" defaultValue={submitted(state, 'stageKey') ?? (stages.length === 1 ? stages[0].key : '')} errors={errors('stageKey')} required>
+        <Select name="stageKey" defaultValue={submitted(state, 'stageKey') ?? (stages.length === 1 ? stages[0].key : '')} errors={errors('stageKey')} hint required>
           <option value="" disabled>
             Choose a stage…
           </option>

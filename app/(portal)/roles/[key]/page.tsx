@@ -1,9 +1,10 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
+import { first, type SearchParams } from '@/components/data-table/search-params'
 import { ConfirmAction } from '@/components/forms/confirm-action'
 import { ImpactList } from '@/components/roles/impact-list'
 import { RoleEditor } from '@/components/roles/role-editor'
-import { Alert } from '@/components/ui/alert'
+import { NoticeAlert } from '@/components/ui/alert'
 import { Badge } from '@/components/ui/badge'
 import { Card, PageHeader } from '@/components/ui/card'
 import { loadPage } from '@/lib/page-guard'
@@ -12,13 +13,10 @@ import { getRole } from '@/lib/roles/get-role'
 import { listRoleHolders } from '@/lib/roles/list-role-holders'
 import { uuidSchema } from '@/lib/validation'
 import { deleteRoleAction, duplicateRoleAction, previewRoleChangeAction, updateRoleAction } from '../actions'
-import { roleNotices, type RoleNotice } from '../notices'
+import { roleNotices } from '../notices'
 import { RoleHolders } from './role-holders'
 
 export const metadata: Metadata = { title: 'Organization role' }
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 
 export default async function RolePage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: SearchParams }) {
   const { key } = await params
@@ -73,11 +71,7 @@ export default async function RolePage({ params, searchParams }: { params: Promi
           </>
         }
       />
-      {notice && notice in roleNotices && (
-        <div className="mb-6">
-          <Alert tone="success">{roleNotices[notice as RoleNotice]}</Alert>
-        </div>
-      )}
+      <NoticeAlert notices={roleNotices} notice={notice} />
       <div className="mb-4 flex flex-wrap gap-2">
         {role.isReadOnly ? <Badge>Built-in · read-only</Badge> : <Badge tone="blue">Custom role</Badge>}
         <Badge>

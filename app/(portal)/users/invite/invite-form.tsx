@@ -47,7 +47,7 @@ export function InviteForm({ options }: { options: InviteOptions }) {
       </Field>
       {options.roles.length > 0 && (
         <Field label="Organization role" name="roleKey" errors={errors('roleKey')} hint={endUsers ? 'Choose “No organization role” to invite an end-user only.' : undefined}>
-          <Select name="roleKey" defaultValue={submitted(state, 'roleKey') ?? developer?.key ?? ''} errors={errors('roleKey')} required={!endUsers}>
+          <Select name="roleKey" defaultValue={submitted(state, 'roleKey') ?? developer?.key ?? ''} errors={errors('roleKey')} hint={endUsers} required={!endUsers}>
             <option value="" disabled={!endUsers}>
               {endUsers ? 'No organization role (end-user only)' : 'Choose a role…'}
             </option>

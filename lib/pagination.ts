@@ -18,12 +18,15 @@ export function decodeCursor(raw: string | undefined): Cursor | undefined {
 }
 
 /**
- * Keyset paging in ascending `(expr, key)` order, walking backwards from `before` when given. Returns
- * the where-clause, the order and how to turn one extra fetched row into the neighbours' cursors.
+ * Keyset paging in ascending `(expr, key)` order (`key` a uuid column), walking backwards from
+ * `before` when it is given without `after`. A cursor that does not decode restarts from the first
+ * page. Returns the where-clause, the order and how to turn the fetched rows (one more than a page)
+ * into the page and the neighbours' cursors.
  */
 export function keysetPage(expr: SQL, key: AnyColumn, input: { after?: string; before?: string }) {
-  const backwards = Boolean(input.before) && !input.after
-  const cursor = decodeCursor(backwards ? input.before : input.after)
+  const before = input.after ? undefined : decodeCursor(input.before)
+  const cursor = before ?? decodeCursor(input.after)
+  const backwards = before !== undefined
   const where = cursor ? (backwards ? sql`(${expr}, ${key}) < (${cursor[0]}, ${cursor[1]}::uuid)` : sql`(${expr}, ${key}) > (${cursor[0]}, ${cursor[1]}::uuid)`) : undefined
   const orderBy = backwards ? [desc(expr), desc(key)] : [asc(expr), asc(key)]
   function finish<R extends { key: string; sortValue: string }>(fetched: R[], perPage: number) {

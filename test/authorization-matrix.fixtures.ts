@@ -1,0 +1,181 @@
+import { eq, sql } from 'drizzle-orm'
+import { getDb } from '@/db/client'
+import { auditEvents, roleAssignments, users, type UserStatus } from '@/db/schema'
+import { openPortalSession } from '@/lib/auth/sessions'
+import { sha256 } from '@/lib/auth/tokens'
+import type { Ctx } from '@/lib/context'
+import { createApp, createAppRole, createGroup, grantAppRole } from './access-factories'
+import { createMember, createRole, roleKeyOf, stageKeyOf } from './factories'
+import { anonymous, asUser, setupOrganization, uniqueEmail } from './harness'
+
+// Principals and fresh targets for test/authorization-matrix.int.test.ts. Every target is created
+// anew for each cell, directly in the database, so that one cell's change cannot decide another's.
+
+export const PRINCIPALS = ['admin', 'developer', 'qaRole', 'appMember', 'endUser', 'signedOut'] as const
+export type PrincipalName = (typeof PRINCIPALS)[number]
+
+export const STAGES = ['DEV', 'QA', 'PRD'] as const
+export type StageCode = (typeof STAGES)[number]
+
+export const QA_ROLE = 'QA end-user manager'
+
+export type World = {
+  users: Record<Exclude<PrincipalName, 'signedOut'>, { key: string; label: string }>
+  stage: Record<StageCode, string>
+  roleKey: { administrator: string; developer: string; qa: string }
+  /** A request context for the principal: a new one per call, so nothing is cached across calls. */
+  ctx: (who: PrincipalName) => Ctx
+}
+
+let n = 0
+export const uniq = (prefix: string) => `${prefix} ${Date.now().toString(36)}-${++n}`
+
+/**
+ * Administrator (the first-run administrator); Developer at organization scope; a custom role
+ * limited to QA (manage end-user access and groups, view end-users — all in QA only — and view
+ * members everywhere); a member whose only role is Developer for one app; an end-user holding one
+ * application role and no organization role; and nobody (signed out).
+ */
+export async function buildWorld(): Promise<World> {
+  const org = await setupOrganization()
+  const stage = { DEV: await stageKeyOf('DEV'), QA: await stageKeyOf('QA'), PRD: await stageKeyOf('PRD') }
+  await createRole(QA_ROLE, [
+    { slug: 'endusers.manage_access', stages: ['QA'] },
+    { slug: 'endusers.manage_groups', stages: ['QA'] },
+    { slug: 'endusers.view', stages: ['QA'] },
+    { slug: 'users.view_members' },
+  ])
+  const roleKey = { administrator: await roleKeyOf('Administrator'), developer: await roleKeyOf('Developer'), qa: await roleKeyOf(QA_ROLE) }
+  const developer = await createMember(org.admin, { role: 'Developer', name: 'Dev Eloper' })
+  const qa = await createMember(org.admin, { role: QA_ROLE, name: 'Quinn Assurance' })
+
+  const appMember = await insertUser({ name: 'App Member', isMember: true })
+  const home = await createApp(uniq('App member home'))
+  await grantAppScope(appMember, home.key, roleKey.developer)
+
+  const endUser = await insertUser({ name: 'End User' })
+  const app = await createApp(uniq('End-user app'))
+  const role = await createAppRole(app.key, 'Reader')
+  await grantAppRole(endUser, [role.instances.get('DEV')!])
+
+  const principals = {
+    admin: { key: org.userKey, label: 'admin' },
+    developer: { key: developer.userKey, label: developer.email },
+    qaRole: { key: qa.userKey, label: qa.email },
+    appMember: { key: appMember, label: 'app-member' },
+    endUser: { key: endUser, label: 'end-user' },
+  }
+  return {
+    users: principals,
+    stage,
+    roleKey,
+    ctx: (who) => (who === 'signedOut' ? anonymous() : asUser(principals[who].key, principals[who].label)),
+  }
+}
+
+/** A user (Active unless told) with an empty built-in credential, in one statement. */
+export async function insertUser(opts: { name?: string; status?: UserStatus; isMember?: boolean; email?: string | null } = {}): Promise<string> {
+  const db = await getDb()
+  const email = opts.email === undefined ? uniqueEmail('target') : opts.email
+  const { rows } = await db.execute(sql`
+    with u as (
+      insert into users (name, email, status, is_member) values (${opts.name ?? uniq('User')}, ${email}, ${opts.status ?? 'Active'}, ${opts.isMember ?? false}) returning key
+    ), c as (insert into user_credentials (user_key) select key from u)
+    select key from u`)
+  return (rows[0] as { key: string }).key
+}
+
+/** A member holding `roleKey` at organization scope (Developer unless told). */
+export async function newMember(w: World, opts: { status?: UserStatus; roleKey?: string } = {}): Promise<string> {
+  const key = await insertUser({ status: opts.status, isMember: true })
+  const db = await getDb()
+  await db.insert(roleAssignments).values({ userKey: key, roleKey: opts.roleKey ?? w.roleKey.developer })
+  return key
+}
+
+export async function grantAppScope(userKey: string, appKey: string, roleKey: string): Promise<void> {
+  const db = await getDb()
+  await db.insert(roleAssignments).values({ userKey, roleKey, appKey })
+  await db.update(users).set({ isMember: true }).where(eq(users.key, userKey))
+}
+
+export type TargetApp = { key: string; roleKey: string; instances: Map<string, string> }
+
+/**
+ * A fresh app deployed to every stage with one application role. `ofAppMember`: the app member
+ * holds Developer for it (their app-scope role), so "their app" cells have a target of their own.
+ */
+export async function newApp(w: World, opts: { ofAppMember?: boolean } = {}): Promise<TargetApp> {
+  const db = await getDb()
+  const roleName = uniq('Role').replace(/\W/g, '_')
+  // The app, its stages, one role and its instances in one statement (the cells make hundreds).
+  const { rows } = await db.execute(sql`
+    with a as (insert into apps (name) values (${uniq('App')}) returning key),
+    d as (insert into app_stages (app_key, stage_key) select a.key, s.key from a, stages s),
+    r as (insert into app_roles (app_key, name, claim_name) select a.key, ${roleName}, ${roleName} from a returning key, app_key),
+    i as (insert into app_role_instances (app_role_key, app_key, stage_key) select r.key, r.app_key, s.key from r, stages s returning key, stage_key, app_key, app_role_key)
+    select i.key, i.stage_key as "stageKey", i.app_key as "appKey", i.app_role_key as "roleKey" from i`)
+  const instances = rows as Array<{ key: string; stageKey: string; appKey: string; roleKey: string }>
+  const codeOf = new Map(Object.entries(w.stage).map(([code, key]) => [key, code]))
+  const app = { key: instances[0].appKey, roleKey: instances[0].roleKey, instances: new Map(instances.map((i) => [codeOf.get(i.stageKey)!, i.key])) }
+  if (opts.ofAppMember) await grantAppScope(w.users.appMember.key, app.key, w.roleKey.developer)
+  return app
+}
+
+/** A user whose only access is an application role of a fresh app in one stage (an end-user there). */
+export async function newEndUser(w: World, stage: StageCode, opts: { ofAppMember?: boolean } = {}): Promise<{ userKey: string; app: TargetApp }> {
+  const app = await newApp(w, opts)
+  const userKey = await insertUser()
+  await grantAppRole(userKey, [app.instances.get(stage)!])
+  return { userKey, app }
+}
+
+/** A fresh group in the stage granting one application role there, with one Assigned member. */
+export async function newGroup(w: World, stage: StageCode): Promise<{ groupKey: string; memberKey: string; app: TargetApp }> {
+  const app = await newApp(w)
+  const memberKey = await insertUser()
+  const groupKey = await createGroup(uniq('Group'), stage, { instanceKeys: [app.instances.get(stage)!], userKeys: [memberKey] })
+  return { groupKey, memberKey, app }
+}
+
+/** Opens a portal session for the user and returns its public id (the hash the session list shows). */
+export async function openSession(userKey: string): Promise<string> {
+  const db = await getDb()
+  const token = await db.transaction((tx) => openPortalSession(tx, userKey, new Date(), { ip: '127.0.0.1', userAgent: 'vitest' }))
+  return sha256(token)
+}
+
+/** A new session of the principal (none when signed out), for the "my sessions" use cases. */
+export async function sessionOf(w: World, who: PrincipalName): Promise<string | undefined> {
+  return who === 'signedOut' ? undefined : openSession(w.users[who].key)
+}
+
+/** The principal's context as a request made through that session would carry it. */
+export function signedInWith(ctx: Ctx, sessionIdHash: string | undefined): Ctx {
+  return ctx.actor?.type === 'user' && sessionIdHash ? { ...ctx, actor: { ...ctx.actor, sessionIdHash } } : ctx
+}
+
+let tables: string[] | undefined
+
+/**
+ * Per table, its row count and the newest row version (max xmin): any committed insert or update
+ * writes a row version with a newer transaction id and any delete lowers the count, so "nothing
+ * changed" is every table answering the same before and after. One cheap round trip.
+ */
+export async function fingerprint(): Promise<Record<string, string>> {
+  const db = await getDb()
+  tables ??= ((await db.execute(sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).rows as Array<{ t: string }>).map((r) => r.t)
+  const columns = tables.map((t) => `(select count(*) || '/' || coalesce(max(xmin::text::bigint), 0) from "${t}") as "${t}"`)
+  return (await db.execute(sql.raw(`select ${columns.join(', ')}`))).rows[0] as Record<string, string>
+}
+
+export async function lastAuditId(): Promise<number> {
+  const db = await getDb()
+  const [row] = await db.select({ id: sql<number>`coalesce(max(${auditEvents.id}), 0)`.mapWith(Number) }).from(auditEvents)
+  return row.id
+}
+
+export async function auditSince(id: number) {
+  const db = await getDb()
+  return db.select().from(auditEvents).where(sql`${auditEvents.id} > ${id}`)
+}
