@@ -72,6 +72,14 @@ export function EndUserGrid({ access }: { access: EndUserAccess }) {
                           <span aria-label={`${a.name} is not deployed to ${s.code}`}>—</span>
                         </td>
                       )
+                    if (cell.hidden)
+                      return (
+                        <td key={s.key} className="px-3 text-center text-xs text-slate-400">
+                          <span title={`You cannot see end-user roles in ${s.code}`} aria-label={`${r.name} in ${s.code}: not visible to you`}>
+                            hidden
+                          </span>
+                        </td>
+                      )
                     const label = `${r.name} in ${s.code} for ${a.name}`
                     const inheritedOnly = !cell.direct && cell.viaGroups.length > 0
                     return (
