@@ -1,13 +1,14 @@
 import 'server-only'
 import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { appRoleInstances, appRoles, appStages, apps, endUserRoleAssignments, stages, users } from '@/db/schema'
+import type { Tx } from '@/db/client'
+import { appRoleInstances, appRoles, appStages, apps, endUserRoleAssignments, groupMembers, groupRoles, stages, users } from '@/db/schema'
 import { audit } from '../audit/record'
 import { checkPermission, hasPermission, heldSomewhere, requirePermission } from '../authz'
 import { mergeHoldings } from '../authz/end-user-roles'
 import { withTransaction, type Ctx } from '../context'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors'
-import { requireCanSeeUser } from '../users/visibility'
+import { requireCanSeeUser, seesEndUsersIn } from '../users/visibility'
 import { escapeLike, parse, uuidSchema } from '../validation'
 import { refreshEndUserFlag } from './end-user-flag'
 import { forApps, loadHoldings } from './end-user-roles'
@@ -86,7 +87,7 @@ export async function getEndUserAccess(ctx: Ctx, input: unknown): Promise<EndUse
     for (const d of deployed) {
       const target = { appKey: d.appKey, stageKey: d.stageKey }
       editableIn.set(`${d.appKey}/${d.stageKey}`, await hasPermission(tx, ctx, 'endusers.manage_access', target))
-      visibleIn.set(`${d.appKey}/${d.stageKey}`, (await hasPermission(tx, ctx, 'endusers.view', target)) || (await hasPermission(tx, ctx, 'users.manage')))
+      visibleIn.set(`${d.appKey}/${d.stageKey}`, await seesEndUsersIn(tx, ctx, target))
     }
 
     const result: GridApp[] = page.map((a) => {
@@ -114,6 +115,66 @@ export async function getEndUserAccess(ctx: Ctx, input: unknown): Promise<EndUse
   })
 }
 
+type Known = { key: string; appKey: string; stageKey: string; roleName: string; appName: string; stageCode: string }
+
+/**
+ * What saving the grid would change: direct roles of the given apps to add and to remove. Roles in
+ * stages the actor may not see are not on their grid, so leaving them out does not remove them.
+ */
+async function planDirectRoles(tx: Tx, ctx: Ctx, userKey: string, appKeys: string[], instanceKeys: string[]): Promise<{ byKey: Map<string, Known>; added: string[]; removed: string[] }> {
+  const known = await tx
+    .select({ key: appRoleInstances.key, appKey: appRoleInstances.appKey, stageKey: appRoleInstances.stageKey, roleName: appRoles.name, appName: apps.name, stageCode: stages.code })
+    .from(appRoleInstances)
+    .innerJoin(appRoles, eq(appRoles.key, appRoleInstances.appRoleKey))
+    .innerJoin(apps, eq(apps.key, appRoleInstances.appKey))
+    .innerJoin(stages, eq(stages.key, appRoleInstances.stageKey))
+    .where(inArray(appRoleInstances.appKey, appKeys))
+  const byKey = new Map(known.map((k) => [k.key, k]))
+  if (instanceKeys.some((k) => !byKey.has(k)))
+    throw new ValidationError('Some roles no longer exist or belong to another app. Reload and try again.', { instanceKeys: ['Reload the page: the roles have changed.'] })
+  const current = await tx
+    .select({ instanceKey: endUserRoleAssignments.instanceKey })
+    .from(endUserRoleAssignments)
+    .innerJoin(appRoleInstances, eq(appRoleInstances.key, endUserRoleAssignments.instanceKey))
+    .where(and(eq(endUserRoleAssignments.userKey, userKey), forApps(appKeys)))
+  const wanted = new Set(instanceKeys)
+  const has = new Set(current.map((c) => c.instanceKey))
+  const added = [...wanted].filter((k) => !has.has(k))
+  const removed: string[] = []
+  for (const k of has) if (!wanted.has(k) && (await seesEndUsersIn(tx, ctx, byKey.get(k)!))) removed.push(k)
+  return { byKey, added, removed }
+}
+
+const requireSomeEndUserAccess = async (tx: Tx, ctx: Ctx) => {
+  // Each role changed is checked for its own app and stage; this refuses early whoever holds it nowhere.
+  if (!heldSomewhere(await checkPermission(tx, ctx, 'endusers.manage_access'))) throw new ForbiddenError('You do not have permission to change end-user access.')
+}
+
+/**
+ * The end-user roles a grid save would take away: direct roles unticked that no group of the user
+ * still grants. Roles still granted by a group are not a loss.
+ */
+export async function previewEndUserRoles(ctx: Ctx, input: unknown): Promise<{ losses: string[] }> {
+  const { userKey, appKeys, instanceKeys } = parse(setEndUserRolesSchema, input)
+  return withTransaction(ctx, async (tx, ctx) => {
+    await requireSomeEndUserAccess(tx, ctx)
+    const { byKey, removed } = await planDirectRoles(tx, ctx, userKey, appKeys, instanceKeys)
+    if (removed.length === 0) return { losses: [] }
+    const viaGroups = new Set(
+      (
+        await tx
+          .select({ key: groupRoles.instanceKey })
+          .from(groupMembers)
+          .innerJoin(groupRoles, eq(groupRoles.groupKey, groupMembers.groupKey))
+          .where(and(eq(groupMembers.userKey, userKey), inArray(groupRoles.instanceKey, removed)))
+      ).map((r) => r.key),
+    )
+    return { losses: removed.filter((k) => !viaGroups.has(k)).map((k) => roleLabel(byKey.get(k)!)) }
+  })
+}
+
+const roleLabel = (i: Known) => `${i.appName} · ${i.roleName} in ${i.stageCode}`
+
 /**
  * Sets the user's direct application roles for the given apps to exactly `instanceKeys` (EUR-1).
  * Each role added or removed needs "Manage end-user access" for its app and stage; roles held
@@ -122,37 +183,10 @@ export async function getEndUserAccess(ctx: Ctx, input: unknown): Promise<EndUse
 export async function setEndUserRoles(ctx: Ctx, input: unknown): Promise<{ added: number; removed: number }> {
   const { userKey, appKeys, instanceKeys } = parse(setEndUserRolesSchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
-    if (!heldSomewhere(await checkPermission(tx, ctx, 'endusers.manage_access'))) throw new ForbiddenError('You do not have permission to change end-user access.')
+    await requireSomeEndUserAccess(tx, ctx)
     const [user] = await tx.select({ key: users.key, name: users.name, email: users.email }).from(users).where(eq(users.key, userKey)).for('update')
     if (!user) throw new NotFoundError('The user')
-    const wanted = new Set(instanceKeys)
-    const known = await tx
-      .select({ key: appRoleInstances.key, appKey: appRoleInstances.appKey, stageKey: appRoleInstances.stageKey, roleName: appRoles.name, appName: apps.name, stageCode: stages.code })
-      .from(appRoleInstances)
-      .innerJoin(appRoles, eq(appRoles.key, appRoleInstances.appRoleKey))
-      .innerJoin(apps, eq(apps.key, appRoleInstances.appKey))
-      .innerJoin(stages, eq(stages.key, appRoleInstances.stageKey))
-      .where(inArray(appRoleInstances.appKey, appKeys))
-    const byKey = new Map(known.map((k) => [k.key, k]))
-    const stray = instanceKeys.filter((k) => !byKey.has(k))
-    if (stray.length) throw new ValidationError('Some roles no longer exist or belong to another app. Reload and try again.', { instanceKeys: ['Reload the page: the roles have changed.'] })
-    const current = await tx
-      .select({ instanceKey: endUserRoleAssignments.instanceKey })
-      .from(endUserRoleAssignments)
-      .innerJoin(appRoleInstances, eq(appRoleInstances.key, endUserRoleAssignments.instanceKey))
-      .where(and(eq(endUserRoleAssignments.userKey, userKey), forApps(appKeys)))
-    // Roles in stages the actor may not see are not on their grid: leaving them out is not removing them.
-    const visible = new Map<string, boolean>()
-    const sees = async (k: string) => {
-      const i = byKey.get(k)!
-      const pair = `${i.appKey}/${i.stageKey}`
-      if (!visible.has(pair)) visible.set(pair, (await hasPermission(tx, ctx, 'endusers.view', { appKey: i.appKey, stageKey: i.stageKey })) || (await hasPermission(tx, ctx, 'users.manage')))
-      return visible.get(pair)!
-    }
-    const has = new Set(current.map((c) => c.instanceKey))
-    const added = [...wanted].filter((k) => !has.has(k))
-    const removed: string[] = []
-    for (const k of has) if (!wanted.has(k) && (await sees(k))) removed.push(k)
+    const { byKey, added, removed } = await planDirectRoles(tx, ctx, userKey, appKeys, instanceKeys)
     if (added.length === 0 && removed.length === 0) return { added: 0, removed: 0 }
     for (const k of [...added, ...removed]) {
       const i = byKey.get(k)!

@@ -1,16 +1,15 @@
 import 'server-only'
-import { and, eq, inArray, isNull } from 'drizzle-orm'
-import { appRoleInstances, appRoles, apps, endUserRoleAssignments, groupMembers, groupRoles, roleAssignments, rolePermissions, stages } from '@/db/schema'
+import { and, eq, isNull } from 'drizzle-orm'
+import { apps, roleAssignments, rolePermissions } from '@/db/schema'
 import type { Tx } from '@/db/client'
-import { catalogueFor, checkPermission, hasPermission, heldSomewhere, requirePermission } from '../authz'
+import { catalogueFor, requirePermission } from '../authz'
 import { permissionDefs } from '../authz/catalogue'
 import { periodState } from '../authz/evaluate'
 import type { Catalogue, GrantedPermission } from '../authz/model'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { coverageOf, lostCoverage, stageCodes, type Coverage } from '../roles/coverage'
-import { ForbiddenError } from '../errors'
 import { parse } from '../validation'
-import { setEndUserRolesSchema, setRoleGrantSchema } from './schemas'
+import { setRoleGrantSchema } from './schemas'
 
 const slugByKey = new Map(permissionDefs.map((p) => [p.key, p.slug]))
 
@@ -68,40 +67,3 @@ export async function previewRoleGrant(ctx: Ctx, input: unknown): Promise<{ loss
     return { losses: describe(lostCoverage(before, after, [...catalogue.stages.keys()]), catalogue, where) }
   })
 }
-
-/**
- * The end-user roles a grid save would take away: direct roles unticked that no group of the user
- * still grants. Roles still granted by a group are not a loss.
- */
-export async function previewEndUserRoles(ctx: Ctx, input: unknown): Promise<{ losses: string[] }> {
-  const { userKey, appKeys, instanceKeys } = parse(setEndUserRolesSchema, input)
-  return withTransaction(ctx, async (tx, ctx) => {
-    // The save checks each role it changes; here it is enough to hold the permission somewhere.
-    if (!heldSomewhere(await checkPermission(tx, ctx, 'endusers.manage_access'))) throw new ForbiddenError('You do not have permission to change end-user access.')
-    const wanted = new Set(instanceKeys)
-    const direct = await tx
-      .select({ key: appRoleInstances.key, appKey: appRoleInstances.appKey, stageKey: appRoleInstances.stageKey, label: appRoles.name, app: apps.name, stage: stages.code })
-      .from(endUserRoleAssignments)
-      .innerJoin(appRoleInstances, eq(appRoleInstances.key, endUserRoleAssignments.instanceKey))
-      .innerJoin(appRoles, eq(appRoles.key, appRoleInstances.appRoleKey))
-      .innerJoin(apps, eq(apps.key, appRoleInstances.appKey))
-      .innerJoin(stages, eq(stages.key, appRoleInstances.stageKey))
-      .where(and(eq(endUserRoleAssignments.userKey, userKey), inArray(appRoleInstances.appKey, appKeys)))
-    // As the save does: roles in stages the actor may not see are not on their grid, so not removed.
-    const removed = []
-    for (const d of direct)
-      if (!wanted.has(d.key) && ((await hasPermission(tx, ctx, 'endusers.view', { appKey: d.appKey, stageKey: d.stageKey })) || (await hasPermission(tx, ctx, 'users.manage')))) removed.push(d)
-    if (removed.length === 0) return { losses: [] }
-    const viaGroups = new Set(
-      (
-        await tx
-          .select({ key: groupRoles.instanceKey })
-          .from(groupMembers)
-          .innerJoin(groupRoles, eq(groupRoles.groupKey, groupMembers.groupKey))
-          .where(and(eq(groupMembers.userKey, userKey), inArray(groupRoles.instanceKey, removed.map((r) => r.key))))
-      ).map((r) => r.key),
-    )
-    return { losses: removed.filter((r) => !viaGroups.has(r.key)).map((r) => `${r.app} · ${r.label} in ${r.stage}`) }
-  })
-}
-

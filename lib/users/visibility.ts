@@ -20,6 +20,11 @@ export async function canSeeUser(tx: Tx, ctx: Ctx, user: { key: string; isMember
   if (user.isMember && (await hasPermission(tx, ctx, 'users.view_members'))) return true
   if (!user.isEndUser) return false
   const places = new Map((await loadHoldings(tx, user.key)).map((h) => [`${h.appKey}/${h.stageKey}`, h]))
-  for (const h of places.values()) if (await hasPermission(tx, ctx, 'endusers.view', { appKey: h.appKey, stageKey: h.stageKey })) return true
+  for (const h of places.values()) if (await seesEndUsersIn(tx, ctx, h)) return true
   return false
+}
+
+/** Whether the actor may see end-user roles held in this app and stage (and so change nothing there unseen). */
+export async function seesEndUsersIn(tx: Tx, ctx: Ctx, where: { appKey: string; stageKey: string }): Promise<boolean> {
+  return (await hasPermission(tx, ctx, 'users.manage')) || hasPermission(tx, ctx, 'endusers.view', { appKey: where.appKey, stageKey: where.stageKey })
 }

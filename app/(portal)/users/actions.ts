@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
-import { setEndUserRoles } from '@/lib/access/end-user-access'
-import { previewEndUserRoles, previewRoleGrant } from '@/lib/access/grant-impact'
+import { previewEndUserRoles, setEndUserRoles } from '@/lib/access/end-user-access'
+import { previewRoleGrant } from '@/lib/access/grant-impact'
 import { setRoleGrant } from '@/lib/access/grants'
 import { setUserGroupMembership } from '@/lib/groups/set-user-group-membership'
 import { formValues, needsConfirmation, runAction } from '@/lib/actions'

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { AppTabs } from '@/components/apps/app-tabs'
+import { TabNav } from '@/components/layout/tabs'
 import type { SearchParams } from '@/components/data-table/search-params'
 import { NoticeAlert } from '@/components/ui/alert'
 import { Badge } from '@/components/ui/badge'
@@ -34,7 +34,7 @@ export default async function AppPage({ params, searchParams }: { params: Promis
         }
       />
       <NoticeAlert notices={appNotices} notice={raw.notice} />
-      <AppTabs base={`/apps/${app.key}`} tabs={appTabs} current={tab.id} />
+      <TabNav label="App sections" current={tab.id} tabs={appTabs.map((t) => ({ key: t.id, label: t.label, href: `/apps/${app.key}?tab=${t.id}` }))} />
       {await tab.render({ app, ctx, searchParams: raw })}
     </>
   )

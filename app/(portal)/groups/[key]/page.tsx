@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
-import Link from 'next/link'
 import { notFound } from 'next/navigation'
+import { TabNav } from '@/components/layout/tabs'
 import { first, type SearchParams } from '@/components/data-table/search-params'
 import { NoticeAlert } from '@/components/ui/alert'
 import { Badge } from '@/components/ui/badge'
@@ -44,20 +44,15 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         }
       />
       <NoticeAlert notices={groupNotices} notice={notice} />
-      <nav aria-label="Group sections" className="mb-6 flex gap-1 border-b border-slate-200 dark:border-slate-800">
-        {TABS.map((t) => (
-          <Link
-            key={t.id}
-            href={`/groups/${group.key}?tab=${t.id}`}
-            aria-current={t.id === tab ? 'page' : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${t.id === tab ? 'border-brand-600 text-brand-700 dark:text-brand-100' : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-300'}`}
-          >
-            {t.label}
-            {t.id === 'roles' && ` (${group.granted})`}
-            {t.id === 'users' && ` (${group.members.toLocaleString('en')})`}
-          </Link>
-        ))}
-      </nav>
+      <TabNav
+        label="Group sections"
+        current={tab}
+        tabs={TABS.map((t) => ({
+          key: t.id,
+          label: t.id === 'roles' ? `${t.label} (${group.granted})` : t.id === 'users' ? `${t.label} (${group.members.toLocaleString('en')})` : t.label,
+          href: `/groups/${group.key}?tab=${t.id}`,
+        }))}
+      />
       {tab === 'roles' && (
         <Card title="Roles" description={`Every member gets these application roles in ${group.stage.code}, in addition to any they hold directly or through other groups. Only apps deployed in ${group.stage.code} are listed.`}>
           <GroupRolesForm groupKey={group.key} version={group.version} apps={group.apps} stageCode={group.stage.code} canManage={group.can.manage} />
