@@ -79,6 +79,8 @@ export default defineConfig({
       APP_URL,
       AUTH_SECRET,
       LOG_LEVEL: 'warn',
+      // Lets journeys move the server's clock forward instead of sleeping (lib/clock.ts).
+      GATEHOUSE_TEST_CLOCK: '1',
     },
   },
 })

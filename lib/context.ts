@@ -1,6 +1,7 @@
 import 'server-only'
 import { getDb, type Tx } from '@/db/client'
 import type { Principal } from './authz/model'
+import { now } from './clock'
 
 export type Actor =
   | { type: 'user'; userKey: string; label: string; sessionIdHash?: string }
@@ -22,7 +23,7 @@ export type Ctx = {
 
 export const systemCtx = (label = 'Gatehouse', extra: Partial<Ctx> = {}): Ctx => ({ actor: { type: 'system', label }, ...extra })
 
-export const nowOf = (ctx: Ctx): Date => (ctx.now ? ctx.now() : new Date())
+export const nowOf = (ctx: Ctx): Date => (ctx.now ? ctx.now() : now())
 
 /**
  * Runs `fn` in one database transaction; a nested call reuses the outer one. Every query of a use

@@ -26,4 +26,11 @@ describe('configuration', () => {
   it('treats blank values as unset', () => {
     expect(parseEnv({ DATABASE_URL: '  ' }).DATABASE_URL).toBeUndefined()
   })
+
+  it('allows the end-to-end test clock only for a production server on localhost', () => {
+    const base = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), GATEHOUSE_TEST_CLOCK: '1' }
+    expect(parseEnv({ ...base, APP_URL: 'http://127.0.0.1:3100' }).GATEHOUSE_TEST_CLOCK).toBe(true)
+    expect(() => parseEnv({ ...base, APP_URL: 'https://id.example.com' })).toThrow(/GATEHOUSE_TEST_CLOCK/)
+    expect(parseEnv({ NODE_ENV: 'development' }).GATEHOUSE_TEST_CLOCK).toBe(false)
+  })
 })

@@ -14,11 +14,16 @@ const schema = z
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…' }).optional(),
     MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@gatehouse.local>'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    // End-to-end tests only: lets /api/test/clock move the server's clock forward (lib/clock.ts).
+    GATEHOUSE_TEST_CLOCK: z.stringbool().default(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return
     if (!env.AUTH_SECRET || env.AUTH_SECRET === DEV_SECRET)
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'AUTH_SECRET is required in production (at least 32 random characters)' })
+    // A production build under end-to-end test serves loopback only; anything public must keep real time.
+    if (env.GATEHOUSE_TEST_CLOCK && !/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/?$/.test(env.APP_URL ?? ''))
+      ctx.addIssue({ code: 'custom', path: ['GATEHOUSE_TEST_CLOCK'], message: 'GATEHOUSE_TEST_CLOCK is for end-to-end tests on localhost; unset it' })
     if (!env.APP_URL) ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'APP_URL is required in production (the public URL of the portal)' })
   })
 

@@ -5,6 +5,7 @@ import { cache } from 'react'
 import { getDb } from '@/db/client'
 import { resolvePortalSession } from './auth/sessions'
 import { auth } from './auth/next-auth'
+import { now } from './clock'
 import type { Ctx } from './context'
 import { clientMeta } from './request-meta'
 import { isSetUp } from './setup/organization'
@@ -17,7 +18,7 @@ export const getRequestContext = cache(async (): Promise<Ctx> => {
   const meta = clientMeta(await headers())
   const session = (await auth()) as { sid?: string } | null
   if (!session?.sid) return { actor: null, ...meta }
-  const live = await resolvePortalSession(await getDb(), session.sid, new Date())
+  const live = await resolvePortalSession(await getDb(), session.sid, now())
   if (!live) return { actor: null, ...meta }
   return { actor: { type: 'user', userKey: live.userKey, label: live.email ?? live.name, sessionIdHash: live.idHash }, ...meta }
 })

@@ -13,3 +13,7 @@ export type SessionKind = (typeof sessionKind.enumValues)[number]
 // placed there at sign-in by an identity provider's claim mapping.
 export const groupMembershipType = pgEnum('group_membership_type', ['Assigned', 'Mapped'])
 export type GroupMembershipType = (typeof groupMembershipType.enumValues)[number]
+
+// What an emailed one-time code finishes: a self-registration (AUTH-6) or a password reset (AUTH-7).
+export const verificationPurpose = pgEnum('verification_purpose', ['registration', 'password_reset'])
+export type VerificationPurpose = (typeof verificationPurpose.enumValues)[number]

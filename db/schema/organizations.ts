@@ -9,6 +9,8 @@ export const organizations = pgTable(
     domain: text('domain'),
     // 'odc' (length, digit, upper case, common list) or 'asvs' (length and common list only), see AUTH-2.
     passwordPolicy: text('password_policy').notNull().default('odc'),
+    // Lower-case email domains whose end-users count as internal (CLS-1); empty: everyone is internal.
+    internalDomains: text('internal_domains').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -15,6 +15,10 @@ export const users = pgTable(
     // member / end-user filters and counts are index lookups instead of joins over all users.
     isMember: boolean('is_member').notNull().default(false),
     isEndUser: boolean('is_end_user').notNull().default(false),
+    // Internal or external by the organization's internal user domains (CLS-1). Set by a database
+    // trigger whenever the email changes, and recomputed for everyone when the domains change
+    // (lib/settings), so the users filter and the dashboard counts never classify on the fly.
+    isInternal: boolean('is_internal').notNull().default(true),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     // What substring search matches, computed once per write instead of once per row per search.
     searchText: text('search_text').generatedAlwaysAs(sql`lower(name || ' ' || coalesce(email, ''))`),
@@ -37,6 +41,7 @@ export const users = pgTable(
     index('users_search_text_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('users_member_idx').on(t.isMember, sql`lower(${t.name})`, t.key),
     index('users_end_user_idx').on(t.isEndUser, sql`lower(${t.name})`, t.key),
+    index('users_end_user_class_idx').on(t.isInternal, sql`lower(${t.name})`, t.key).where(sql`${t.isEndUser}`),
   ],
 )
 

@@ -2,6 +2,7 @@ import 'server-only'
 import NextAuth, { CredentialsSignin } from 'next-auth'
 import Credentials from 'next-auth/providers/credentials'
 import { getDb } from '@/db/client'
+import { now } from '../clock'
 import { env } from '../env'
 import { logger } from '../logger'
 import { clientMeta } from '../request-meta'
@@ -55,7 +56,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   events: {
     async signOut(message) {
       const sid = 'token' in message ? message.token?.sid : undefined
-      if (typeof sid === 'string') await revokeSessionByToken(await getDb(), sid, new Date())
+      if (typeof sid === 'string') await revokeSessionByToken(await getDb(), sid, now())
     },
   },
 }))
