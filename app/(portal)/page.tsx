@@ -21,15 +21,18 @@ function Stat({ label, value, href }: { label: string; value: number; href: stri
 
 export default async function DashboardPage() {
   const ctx = await requireMemberContext()
-  const { counts, recent } = await loadPage(() => getDashboard(ctx))
+  const { counts, groups, apps, recent } = await loadPage(() => getDashboard(ctx))
   return (
     <>
       <PageHeader title="Dashboard" description="Who is in your organization and what changed lately." />
       {counts ? (
-        <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           <Stat label="Members" value={counts.members} href="/users?kind=member" />
-          <Stat label="End-users" value={counts.endUsers} href="/users?kind=end-user" />
+          <Stat label="Internal end-users" value={counts.internalEndUsers} href="/users?kind=end-user&class=internal" />
+          <Stat label="External end-users" value={counts.externalEndUsers} href="/users?kind=end-user&class=external" />
           <Stat label="Pending invitations" value={counts.pendingInvitations} href="/users?status=Invited" />
+          {groups !== null && <Stat label="Groups" value={groups} href="/groups" />}
+          {apps !== null && <Stat label="Apps" value={apps} href="/apps" />}
         </div>
       ) : (
         <EmptyState title="Nothing to show here yet">Your role does not include viewing users. Open “My access” to see what you can do.</EmptyState>

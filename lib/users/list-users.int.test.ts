@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { UserStatus } from '@/db/schema'
+import { getDb } from '@/db/client'
+import { organizations, type UserStatus } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { ForbiddenError } from '@/lib/errors'
 import { createMember, createRole, insertUsers, type Member } from '@/test/factories'
@@ -158,10 +159,31 @@ describe('listing users (UI-3)', () => {
     expect(endUsers.total).toBe(endUsers.rows.length)
   })
 
+  it('filters end-users by internal or external (CLS-1)', async () => {
+    const db = await getDb()
+    await db.update(organizations).set({ internalDomains: ['inside.test'] })
+    const [inside, outside, noEmail] = await insertUsers([
+      { name: 'Classy Inside', email: 'classy@inside.test', isEndUser: true },
+      { name: 'Classy Outside', email: 'classy@outside.test', isEndUser: true },
+      { name: 'Classy Nobody', email: null, isEndUser: true },
+      { name: 'Classy Member', email: 'member@outside.test', isMember: true },
+    ])
+    try {
+      const internal = await listUsers(admin(), { q: 'classy', class: 'internal' })
+      expect(keysOf(internal.rows)).toEqual([inside, noEmail]) // name order
+      expect(internal.rows.every((r) => r.isInternal && r.isEndUser)).toBe(true)
+      const external = await listUsers(admin(), { q: 'classy', class: 'external' })
+      expect(keysOf(external.rows)).toEqual([outside])
+      expect((await listUsers(admin(), { class: 'sideways' })).rows.length).toBeGreaterThan(3)
+    } finally {
+      await db.update(organizations).set({ internalDomains: [] })
+    }
+  })
+
   it('shows the organization role of each row and never a secret', async () => {
     const page = await listUsers(admin(), { q: developer.email })
     expect(page.rows).toEqual([expect.objectContaining({ key: developer.userKey, organizationRole: 'Developer', status: 'Active', isMember: true })])
-    expect(Object.keys(page.rows[0]).sort()).toEqual(['createdAt', 'email', 'isEndUser', 'isMember', 'key', 'lastLoginAt', 'name', 'organizationRole', 'status'])
+    expect(Object.keys(page.rows[0]).sort()).toEqual(['createdAt', 'email', 'isEndUser', 'isInternal', 'isMember', 'key', 'lastLoginAt', 'name', 'organizationRole', 'status'])
     expect((await listUsers(admin(), { q: ADMIN.email })).rows[0].organizationRole).toBe('Administrator')
   })
 

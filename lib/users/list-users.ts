@@ -16,6 +16,7 @@ export type UserRow = {
   status: UserStatus
   isMember: boolean
   isEndUser: boolean
+  isInternal: boolean
   organizationRole: string | null
   lastLoginAt: Date | null
   createdAt: Date
@@ -103,6 +104,7 @@ const columns = {
   status: users.status,
   isMember: users.isMember,
   isEndUser: users.isEndUser,
+  isInternal: users.isInternal,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
 }
@@ -119,7 +121,8 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
     const filters: (SQL | undefined)[] = [await visibility(tx, ctx)]
     if (p.status) filters.push(eq(users.status, p.status))
     if (p.kind === 'member') filters.push(eq(users.isMember, true))
-    if (p.kind === 'end-user') filters.push(eq(users.isEndUser, true))
+    if (p.kind === 'end-user' || p.class) filters.push(eq(users.isEndUser, true))
+    if (p.class) filters.push(eq(users.isInternal, p.class === 'internal'))
     const where = and(...filters)
 
     const expr = sortExpressions[p.sort]

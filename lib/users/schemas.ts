@@ -51,6 +51,8 @@ export const listUsersSchema = z.object({
   q: z.string().trim().max(100).optional().default(''),
   status: z.enum(userStatus.enumValues).optional().catch(undefined),
   kind: z.enum(['member', 'end-user']).optional().catch(undefined),
+  // CLS-1: internal or external end-users (implies kind end-user).
+  class: z.enum(['internal', 'external']).optional().catch(undefined),
   sort: z.enum(USER_SORTS).optional().catch(undefined).default('name'),
   dir: z.enum(['asc', 'desc']).optional().catch(undefined).default('asc'),
   after: z.string().max(300).optional(),

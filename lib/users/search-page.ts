@@ -33,6 +33,7 @@ function fromRaw(r: Record<string, unknown>): Fetched {
     status: r.status as UserStatus,
     isMember: r.is_member as boolean,
     isEndUser: r.is_end_user as boolean,
+    isInternal: r.is_internal as boolean,
     lastLoginAt: r.last_login_at ? new Date(r.last_login_at as string) : null,
     createdAt: new Date(r.created_at as string),
     sortValue: r.sort_value as string | null,
@@ -57,7 +58,7 @@ export async function searchPage(tx: Tx, filters: SQL | undefined, keyset: SQL |
   const scope = and(filters, keyset) ?? sql`true`
   const page = async (picked: SQL) => {
     const result = await tx.execute(sql`
-      select ${users.key} as key, ${users.name} as name, ${users.email} as email, ${users.status} as status, ${users.isMember} as is_member,
+      select ${users.key} as key, ${users.name} as name, ${users.email} as email, ${users.status} as status, ${users.isMember} as is_member, ${users.isInternal} as is_internal,
         ${users.isEndUser} as is_end_user, ${users.lastLoginAt} as last_login_at, ${users.createdAt} as created_at, p.sort_key::text as sort_value
       from (${picked}) p join ${users} on ${users.key} = p.key
       order by p.sort_key ${dir}, p.key ${dir}`)

@@ -18,10 +18,10 @@ export const metadata: Metadata = { title: 'Users' }
 export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await requireMemberContext()
   const raw = await searchParams
-  const input = { q: first(raw.q), status: first(raw.status), kind: first(raw.kind), sort: first(raw.sort), dir: first(raw.dir), after: first(raw.after), before: first(raw.before), perPage: first(raw.perPage) }
+  const input = { q: first(raw.q), status: first(raw.status), kind: first(raw.kind), class: first(raw.class), sort: first(raw.sort), dir: first(raw.dir), after: first(raw.after), before: first(raw.before), perPage: first(raw.perPage) }
   const params = listUsersSchema.parse(input)
   const [page, nav] = await loadPage(() => Promise.all([listUsers(ctx, input), getNavigation(ctx)]))
-  const filtered = Boolean(params.q || params.status || params.kind)
+  const filtered = Boolean(params.q || params.status || params.kind || params.class)
   return (
     <>
       <PageHeader
@@ -49,6 +49,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             <option value="member">Members</option>
             <option value="end-user">End-users</option>
           </FilterSelect>
+          <FilterSelect name="class" label="Internal or external" value={params.class}>
+            <option value="">Internal and external</option>
+            <option value="internal">Internal end-users</option>
+            <option value="external">External end-users</option>
+          </FilterSelect>
           <input type="hidden" name="sort" value={params.sort} />
           <input type="hidden" name="dir" value={params.dir} />
         </SearchForm>
@@ -69,7 +74,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         ) : (
           <UsersTable rows={page.rows} sort={params.sort} dir={params.dir} />
         )}
-        <Pager path="/users" params={{ q: params.q, status: params.status, kind: params.kind, sort: params.sort, dir: params.dir }} page={page} firstPage />
+        <Pager path="/users" params={{ q: params.q, status: params.status, kind: params.kind, class: params.class, sort: params.sort, dir: params.dir }} page={page} firstPage />
       </Card>
     </>
   )

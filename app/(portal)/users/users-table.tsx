@@ -28,7 +28,7 @@ const columns = helper.columns([
     cell: (c) => (
       <span className="flex gap-1">
         {c.row.original.isMember && <Badge tone="blue">Member</Badge>}
-        {c.row.original.isEndUser && <Badge>End-user</Badge>}
+        {c.row.original.isEndUser && <Badge>{c.row.original.isInternal ? 'Internal end-user' : 'External end-user'}</Badge>}
       </span>
     ),
   }),
