@@ -15,6 +15,18 @@ export async function signIn(page: Page, email: string, password: string) {
 
 export const signInAsAdmin = (page: Page) => signIn(page, admin.email, admin.password)
 
+/** The text of the newest message to `email` whose text matches `pattern`, read from /dev/mailbox (as an administrator). */
+export async function readMail(page: Page, email: string, pattern: RegExp): Promise<string> {
+  await page.goto('/dev/mailbox')
+  const message = page
+    .getByRole('article', { name: new RegExp(`Message to ${email.replace(/[.+]/g, '\\$&')}`) })
+    .filter({ hasText: pattern })
+    .first()
+  const text = (await message.locator('pre').textContent()) ?? ''
+  expect(text).toMatch(pattern)
+  return text
+}
+
 /** The code and link of the newest invitation mailed to `email`, read from /dev/mailbox. */
 export async function readInvitation(page: Page, email: string): Promise<{ code: string; link: string }> {
   await page.goto('/dev/mailbox')

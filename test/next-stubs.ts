@@ -45,6 +45,19 @@ export const navigation = {
 
 export const headers = { headers: async () => new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '203.0.113.9' }) }
 
+/** The browser's cookies as `cookies()` of the stubbed `next/headers` sees and sets them. */
+export type Cookie = { value: string; path?: string; expires?: Date; maxAge?: number; httpOnly?: boolean }
+export const jar = new Map<string, Cookie>()
+
+/** `next/headers` with a cookie jar, for actions that set cookies (the hosted stage pages). */
+export const headersWithCookies = {
+  ...headers,
+  cookies: async () => ({
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)!.value } : undefined),
+    set: (name: string, value: string, options: Omit<Cookie, 'value'>) => void jar.set(name, { value, ...options }),
+  }),
+}
+
 export const nextAuth = { AuthError: class AuthError extends Error {} }
 
 /** A form submission as the browser sends it; an array value repeats the field (checkboxes). */

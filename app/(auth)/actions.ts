@@ -5,6 +5,9 @@ import { headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 import { runAction, formValues, type ActionResult } from '@/lib/actions'
 import { signIn } from '@/lib/auth/next-auth'
+import { invitationLanding } from '@/lib/hosted/invitation-landing'
+import { setStageCookie } from '@/lib/hosted/request'
+import { signInToStage } from '@/lib/hosted/sign-in'
 import { clientMeta } from '@/lib/request-meta'
 import { runSetup } from '@/lib/setup/run-setup'
 import { acceptInvitation } from '@/lib/users/accept-invitation'
@@ -37,9 +40,26 @@ export async function signInAction(_prev: unknown, formData: FormData): Promise<
   return signInAndGo(email, password)
 }
 
+/**
+ * Accepting an invitation (AUTH-5) signs the person in where they will work: a member to the
+ * portal; an end-user to the hosted pages of the first stage where they hold an application role;
+ * an end-user with no role yet to a page saying the account is ready.
+ */
 export async function acceptInvitationAction(_prev: unknown, formData: FormData): Promise<ActionResult> {
   const values = formValues(formData)
-  const result = await runAction(async () => acceptInvitation(await anonymousCtx(), values))
+  const ctx = await anonymousCtx()
+  const result = await runAction(async () => {
+    const accepted = await acceptInvitation(ctx, values)
+    return { ...accepted, landing: await invitationLanding(ctx, accepted.userKey) }
+  })
   if (!result.ok) return result
-  return signInAndGo(result.data!.email, String(values.password))
+  const { email, landing } = result.data!
+  const password = String(values.password)
+  if (landing.kind === 'portal') return signInAndGo(email, password)
+  if (landing.kind === 'ready') redirect('/invite/ready')
+  const signedIn = await runAction(() => signInToStage(ctx, { stageKey: landing.stage.key, email, password }))
+  // The account is active either way; should the sign-in not go through, the stage's sign-in page takes over.
+  if (!signedIn.ok) redirect(`/s/${landing.stage.code}/sign-in`)
+  await setStageCookie(landing.stage, signedIn.data!.sessionToken, signedIn.data!.expiresAt)
+  redirect(`/s/${landing.stage.code}/account`)
 }

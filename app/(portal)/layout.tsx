@@ -1,14 +1,15 @@
 import Link from 'next/link'
 import { Alert } from '@/components/ui/alert'
 import { NavLink } from '@/components/layout/nav-link'
-import { mailIsDelivered } from '@/lib/mail/outbox'
-import { getNavigation } from '@/lib/me/navigation'
+import { isMailDelivered } from '@/lib/mail/outbox'
+import { getPortalNavigation } from '@/lib/me/navigation'
 import { requireMemberContext } from '@/lib/request'
 import { signOutAction } from './actions'
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const ctx = await requireMemberContext()
-  const nav = await getNavigation(ctx)
+  const nav = await getPortalNavigation(ctx)
+  const mailDelivered = await isMailDelivered()
   const label = ctx.actor?.label ?? ''
   return (
     <div className="min-h-screen">
@@ -27,8 +28,9 @@ export default async function PortalLayout({ children }: { children: React.React
             {nav.roles && <NavLink href="/roles">Roles</NavLink>}
             {nav.apps && <NavLink href="/apps">Apps</NavLink>}
             {nav.audit && <NavLink href="/audit">Audit trail</NavLink>}
-            {nav.mailbox && !mailIsDelivered() && <NavLink href="/dev/mailbox">Mailbox</NavLink>}
+            {nav.mailbox && !mailDelivered && <NavLink href="/dev/mailbox">Mailbox</NavLink>}
             {nav.users && <NavLink href="/access/check">Check access</NavLink>}
+            {nav.settings && <NavLink href="/settings">Settings</NavLink>}
             <NavLink href="/me">My access</NavLink>
           </nav>
           <div className="flex items-center gap-3 text-sm">
@@ -43,10 +45,16 @@ export default async function PortalLayout({ children }: { children: React.React
           </div>
         </div>
       </header>
-      {!mailIsDelivered() && (
+      {!mailDelivered && (
         <div className="mx-auto max-w-7xl px-6 pt-4">
           <Alert tone="warning">
-            Email is not being delivered: no SMTP server is configured (set <code>SMTP_URL</code>). Messages are kept in the{' '}
+            Email is not being delivered: no SMTP server is configured ({nav.settings ? (
+              <Link href="/settings/email" className="underline">
+                Settings → Email delivery
+              </Link>
+            ) : (
+              'Settings → Email delivery'
+            )}, or <code>SMTP_URL</code>). Messages are kept in the{' '}
             {nav.mailbox ? (
               <Link href="/dev/mailbox" className="underline">
                 development mailbox

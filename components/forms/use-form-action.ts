@@ -16,21 +16,27 @@ type ServerAction = (prev: FormState, formData: FormData) => Promise<FormState>
  */
 export function useFormAction(action: ServerAction, schema?: ZodType) {
   return useActionState<FormState, FormData>(async (prev, formData) => {
-    const values: Record<string, string> = {}
+    let values: Record<string, string> = {}
     for (const [k, v] of formData.entries()) if (!k.startsWith('$ACTION') && typeof v === 'string') values[k] = v
     if (schema) {
       const result = schema.safeParse(values)
       if (!result.success) {
+        values = withoutPasswords(values)
         const fieldErrors: Record<string, string[]> = {}
         for (const issue of result.error.issues) (fieldErrors[issue.path.join('.') || 'form'] ??= []).push(issue.message)
         return { ok: false, error: 'Some fields need attention.', fieldErrors, values }
       }
     }
-    const result = await action(prev, formData)
-    // React resets a form after its action; handing the values back keeps what the user typed.
-    return result && !result.ok ? { ...result, values } : result
+    // The previous state stays in the browser: it holds what was typed, and a server action's
+    // arguments travel over the wire (and into development logs).
+    const result = await action(null, formData)
+    // React resets a form after its action; handing the values back keeps what the user typed,
+    // except passwords, which are never kept.
+    return result && !result.ok ? { ...result, values: withoutPasswords(values) } : result
   }, null)
 }
+
+const withoutPasswords = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).filter(([k]) => !/password/i.test(k)))
 
 export const fieldErrors = (state: FormState, name: string): string[] | undefined => (state && !state.ok ? state.fieldErrors?.[name] : undefined)
 

@@ -1,6 +1,7 @@
 import 'server-only'
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
+import type { Tx } from '@/db/client'
 import { userCredentials, users } from '@/db/schema'
 import { audit } from '../audit/record'
 import { nowOf, withTransaction, type Ctx } from '../context'
@@ -46,8 +47,12 @@ async function reserveAttempt(ctx: Ctx, email: string): Promise<Attempt | null> 
   })
 }
 
-/** Signs a member in to the portal and returns the new session's token. */
-export async function signInWithPassword(ctx: Ctx, input: unknown): Promise<{ userKey: string; sessionToken: string }> {
+/**
+ * Checks an email and password with the lockout rules (AUTH-1, AUTH-3) and returns the Active user
+ * they belong to; every failure throws the same InvalidCredentialsError. Shared by the portal and
+ * the stages' hosted pages, which then open their own kind of session with recordSignIn.
+ */
+export async function authenticatePassword(ctx: Ctx, input: unknown): Promise<{ userKey: string; label: string }> {
   const parsed = signInSchema.safeParse(input)
   if (!parsed.success) throw new InvalidCredentialsError()
   const { email, password } = parsed.data
@@ -62,12 +67,23 @@ export async function signInWithPassword(ctx: Ctx, input: unknown): Promise<{ us
     }
     throw new InvalidCredentialsError()
   }
+  return { userKey: attempt.userKey, label: attempt.label }
+}
+
+/** A successful sign-in resets the lockout counter and records the time (in the session's transaction). */
+export async function recordSignIn(tx: Tx, userKey: string, now: Date): Promise<void> {
+  await tx.update(userCredentials).set({ failedAttempts: 0, lockedUntil: null }).where(eq(userCredentials.userKey, userKey))
+  await tx.update(users).set({ lastLoginAt: now }).where(eq(users.key, userKey))
+}
+
+/** Signs a member in to the portal and returns the new session's token. */
+export async function signInWithPassword(ctx: Ctx, input: unknown): Promise<{ userKey: string; sessionToken: string }> {
+  const user = await authenticatePassword(ctx, input)
   return withTransaction(ctx, async (tx, ctx) => {
     const now = nowOf(ctx)
-    await tx.update(userCredentials).set({ failedAttempts: 0, lockedUntil: null }).where(eq(userCredentials.userKey, attempt.userKey))
-    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.key, attempt.userKey))
-    const sessionToken = await openPortalSession(tx, attempt.userKey, now, { ip: ctx.ip, userAgent: ctx.userAgent })
-    await audit(tx, { ...ctx, actor: { type: 'user', userKey: attempt.userKey, label: attempt.label } }, { action: 'auth.signed_in', target: { type: 'user', key: attempt.userKey, label: attempt.label } })
-    return { userKey: attempt.userKey, sessionToken }
+    await recordSignIn(tx, user.userKey, now)
+    const sessionToken = await openPortalSession(tx, user.userKey, now, { ip: ctx.ip, userAgent: ctx.userAgent })
+    await audit(tx, { ...ctx, actor: { type: 'user', userKey: user.userKey, label: user.label } }, { action: 'auth.signed_in', target: { type: 'user', key: user.userKey, label: user.label } })
+    return { userKey: user.userKey, sessionToken }
   })
 }

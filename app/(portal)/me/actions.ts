@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache'
 import { formValues, runAction } from '@/lib/actions'
+import { changePassword } from '@/lib/auth/change-password'
 import { signOut } from '@/lib/auth/next-auth'
 import { getRequestContext } from '@/lib/request'
 import { revokeMyOtherSessions, revokeMySession } from '@/lib/users/sessions'
@@ -25,4 +26,14 @@ export async function revokeOtherSessionsAction() {
   })
   revalidatePath('/me')
   return result.ok ? { ...result, message: result.data === 1 ? 'One other session was signed out.' : `${result.data} other sessions were signed out.` } : result
+}
+
+export async function changePasswordAction(_prev: unknown, formData: FormData) {
+  const ctx = await getRequestContext()
+  const result = await runAction(() => changePassword(ctx, formValues(formData, 'currentPassword', 'newPassword')))
+  revalidatePath('/me')
+  if (!result.ok) return result
+  const ended = result.data!.sessionsEnded
+  const others = ended === 0 ? '' : ended === 1 ? ' One other session was signed out.' : ` ${ended} other sessions were signed out.`
+  return { ...result, message: `Your password was changed.${others}` }
 }

@@ -1,13 +1,16 @@
 import type { Metadata } from 'next'
+import { ChangePasswordForm } from '@/components/forms/change-password-form'
 import { ConfirmAction } from '@/components/forms/confirm-action'
 import { Badge } from '@/components/ui/badge'
 import { EffectiveAccess } from '@/components/access/effective-access'
 import { Card, PageHeader } from '@/components/ui/card'
 import { getMyAccess } from '@/lib/access/explain-access'
+import type { PasswordPolicyMode } from '@/lib/auth/password-policy'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
+import { getOrganization } from '@/lib/setup/organization'
 import { listMySessions } from '@/lib/users/sessions'
-import { revokeOtherSessionsAction, revokeSessionAction } from './actions'
+import { changePasswordAction, revokeOtherSessionsAction, revokeSessionAction } from './actions'
 
 export const metadata: Metadata = { title: 'My access' }
 
@@ -16,7 +19,7 @@ const stateTone = { active: 'green', scheduled: 'amber', expired: 'slate' } as c
 
 export default async function MePage() {
   const ctx = await requireMemberContext()
-  const [access, sessions] = await loadPage(() => Promise.all([getMyAccess(ctx), listMySessions(ctx)]))
+  const [access, sessions, org] = await loadPage(() => Promise.all([getMyAccess(ctx), listMySessions(ctx), getOrganization()]))
   return (
     <>
       <PageHeader title="My access" description={`Signed in as ${access.label}. What you can do, where, and why.`} />
@@ -82,6 +85,12 @@ export default async function MePage() {
             </li>
           ))}
         </ul>
+      </Card>
+
+      <Card title="Change password" description="Your password for the portal and for every app's sign-in page. Changing it signs you out everywhere else; this browser stays signed in." className="mt-6">
+        <div className="max-w-md">
+          <ChangePasswordForm action={changePasswordAction} mode={(org?.passwordPolicy ?? 'odc') as PasswordPolicyMode} username={access.label} />
+        </div>
       </Card>
     </>
   )

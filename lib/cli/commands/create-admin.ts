@@ -3,7 +3,7 @@ import { getDb } from '@/db/client'
 import { mailOutbox, roles } from '@/db/schema'
 import { env } from '@/lib/env'
 import { PreconditionFailedError } from '@/lib/errors'
-import { mailIsDelivered } from '@/lib/mail/outbox'
+import { isMailDelivered } from '@/lib/mail/outbox'
 import { getOrganization } from '@/lib/setup/organization'
 import { inviteMember } from '@/lib/users/invite-member'
 import { cliCtx, defineCommand } from '../command'
@@ -57,7 +57,7 @@ export const createAdmin = defineCommand({
     const invitation = await inviteMember(cliCtx(), { email: options.email, roleKey: role.key, ...(options.name !== undefined ? { name: options.name } : {}) })
 
     let mail: { state: MailState; error?: string } = { state: 'outbox' }
-    if (mailIsDelivered()) {
+    if (await isMailDelivered()) {
       note(`Sending the invitation email to ${invitation.email}…`)
       mail = await awaitDelivery(invitation.email)
     }
@@ -65,7 +65,7 @@ export const createAdmin = defineCommand({
       sent: `The invitation email with the 6-digit code was sent to ${invitation.email}.`,
       failed: `The invitation email could not be sent (${mail.error}); it stays in the outbox and is retried with the next email the portal sends.`,
       queued: 'The invitation email is still queued; the portal will send it with the next email it sends.',
-      outbox: 'No SMTP server is configured (SMTP_URL): the email with the 6-digit code stays in the outbox, where administrators can read it at /dev/mailbox.',
+      outbox: 'No SMTP server is configured (Settings → Email delivery, or SMTP_URL): the email with the 6-digit code stays in the outbox, where administrators can read it at /dev/mailbox.',
     }[mail.state]
 
     const expiresAt = invitation.expiresAt.toISOString()

@@ -4,7 +4,7 @@ import { Alert } from '@/components/ui/alert'
 import { buttonClass } from '@/components/ui/button'
 import { Card, EmptyState, PageHeader } from '@/components/ui/card'
 import { listMailbox } from '@/lib/mail/list-mailbox'
-import { mailIsDelivered } from '@/lib/mail/outbox'
+import { isMailDelivered } from '@/lib/mail/outbox'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
 
@@ -16,12 +16,13 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
   const ctx = await requireMemberContext()
   const { before } = await searchParams
   const { rows, next } = await loadPage(() => listMailbox(ctx, { before }))
+  const delivered = await isMailDelivered()
   return (
     <>
       <PageHeader title="Development mailbox" description="Messages Gatehouse would have emailed. Newest first." />
-      {mailIsDelivered() && (
+      {delivered && (
         <div className="mb-4">
-          <Alert tone="info">SMTP is configured, so mail is delivered and its content is erased from here after sending.</Alert>
+          <Alert tone="info">An SMTP server is configured, so mail is delivered and its content is erased from here after sending.</Alert>
         </div>
       )}
       {rows.length === 0 ? (
