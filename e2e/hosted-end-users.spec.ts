@@ -63,9 +63,9 @@ test('a new person signs up on QA, gets the group’s role, recovers the passwor
   await test.step('a new person signs up on /s/qa/sign-up and is asked for the emailed code', async () => {
     await visitor.goto('/s/qa/sign-up')
     await expect(visitor).toHaveURL(/\/s\/QA\/sign-up$/)
-    await expect(visitor.getByText('Acme Corporation')).toBeVisible()
+    await expect(visitor.getByRole('banner').getByText('Acme Corporation', { exact: true })).toBeVisible()
     await visitor.getByLabel('Your name').fill(person.name)
-    await visitor.getByLabel('Email').fill(person.email)
+    await visitor.getByLabel('Email', { exact: true }).fill(person.email)
     await visitor.getByRole('button', { name: 'Send me a code' }).click()
     await expect(visitor).toHaveURL(/\/s\/QA\/verify\?/)
     await expect(visitor.getByText('can register here, we sent a code to it')).toBeVisible()
@@ -77,7 +77,7 @@ test('a new person signs up on QA, gets the group’s role, recovers the passwor
     const link = mail.match(/https?:\/\/\S+\/s\/QA\/verify\?\S+/)?.[0]
     expect(code).toMatch(/^\d{6}$/)
     await visitor.goto(new URL(link!).pathname + new URL(link!).search)
-    await expect(visitor.getByLabel('Email')).toHaveValue(person.email)
+    await expect(visitor.getByLabel('Email', { exact: true })).toHaveValue(person.email)
     await visitor.getByLabel('Code from the email').fill(code!)
     await visitor.getByLabel('Choose a password').fill(person.password)
     await visitor.getByRole('button', { name: 'Finish and sign in' }).click()
@@ -93,7 +93,7 @@ test('a new person signs up on QA, gets the group’s role, recovers the passwor
     await expect(visitor).toHaveURL(/\/s\/QA\/sign-in$/)
     await visitor.getByRole('link', { name: 'Forgot your password?' }).click()
     await expect(visitor).toHaveURL(/\/s\/QA\/forgot-password$/)
-    await visitor.getByLabel('Email').fill(person.email)
+    await visitor.getByLabel('Email', { exact: true }).fill(person.email)
     await visitor.getByRole('button', { name: 'Send a reset code' }).click()
     await expect(visitor.getByText('we have emailed it a 6-digit code')).toBeVisible()
 
@@ -109,7 +109,7 @@ test('a new person signs up on QA, gets the group’s role, recovers the passwor
   await test.step('the old password no longer works; the new one signs the person in', async () => {
     await visitor.getByRole('link', { name: 'Sign in' }).click()
     await expect(visitor).toHaveURL(/\/s\/QA\/sign-in$/)
-    await visitor.getByLabel('Email').fill(person.email)
+    await visitor.getByLabel('Email', { exact: true }).fill(person.email)
     await visitor.getByLabel('Password').fill(person.password)
     await visitor.getByRole('button', { name: 'Sign in' }).click()
     await expect(visitor.getByText('The email or password is incorrect')).toBeVisible()
@@ -132,7 +132,7 @@ test('a new person signs up on QA, gets the group’s role, recovers the passwor
   })
 
   await test.step('activity keeps a stage session alive; five idle minutes end it', async () => {
-    await visitor.getByLabel('Email').fill(person.email)
+    await visitor.getByLabel('Email', { exact: true }).fill(person.email)
     await visitor.getByLabel('Password').fill(person.newPassword)
     await visitor.getByRole('button', { name: 'Sign in' }).click()
     await expect(visitor).toHaveURL(/\/s\/QA\/account$/)

@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm'
 import { getDb } from '@/db/client'
-import { auditEvents, roleAssignments, users, type UserStatus } from '@/db/schema'
+import { auditEvents, emailSettings, roleAssignments, stages, userCredentials, users, type UserStatus } from '@/db/schema'
+import { hashPassword } from '@/lib/auth/passwords'
 import { openPortalSession } from '@/lib/auth/sessions'
+import { openStageSession } from '@/lib/auth/stage-sessions'
 import { sha256 } from '@/lib/auth/tokens'
 import type { Ctx } from '@/lib/context'
 import { createApp, createAppRole, createGroup, grantAppRole } from './access-factories'
@@ -148,6 +150,35 @@ export async function openSession(userKey: string): Promise<string> {
 /** A new session of the principal (none when signed out), for the "my sessions" use cases. */
 export async function sessionOf(w: World, who: PrincipalName): Promise<string | undefined> {
   return who === 'signedOut' ? undefined : openSession(w.users[who].key)
+}
+
+/** Opens a session on a stage as its sign-in does and returns its hash (what a stage request's context carries). */
+export async function openStageSessionOf(userKey: string, stageKey: string): Promise<string> {
+  const db = await getDb()
+  const [stage] = await db.select().from(stages).where(eq(stages.key, stageKey))
+  const { token } = await db.transaction((tx) => openStageSession(tx, userKey, stage, new Date(), { ip: '127.0.0.1', userAgent: 'vitest-stage' }))
+  return sha256(token)
+}
+
+const hashes = new Map<string, Promise<string>>()
+
+/** Gives the user this password (hashed once per run) and a clean lockout count. */
+export async function setPassword(userKey: string, password: string): Promise<void> {
+  if (!hashes.has(password)) hashes.set(password, hashPassword(password))
+  const passwordHash = await hashes.get(password)!
+  const db = await getDb()
+  await db.update(userCredentials).set({ passwordHash, failedAttempts: 0, lockedUntil: null }).where(eq(userCredentials.userKey, userKey))
+}
+
+/**
+ * The saved SMTP server: `present` writes one (as Settings → Email delivery would leave it, no
+ * password), otherwise none is left. With a saved server every later mail kick would try to
+ * deliver, so a cell that leaves one must remove it when it ends.
+ */
+export async function setEmailSettings(present: boolean): Promise<void> {
+  const db = await getDb()
+  await db.delete(emailSettings)
+  if (present) await db.insert(emailSettings).values({ host: 'smtp.example.test', port: 587, security: 'starttls', fromName: 'Acme', fromAddress: 'mail@example.test' })
 }
 
 /** The principal's context as a request made through that session would carry it. */

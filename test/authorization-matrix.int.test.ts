@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { checkAccess, getCheckOptions } from '@/lib/access/check-access'
 import { getEndUserAccess, setEndUserRoles } from '@/lib/access/end-user-access'
 import { getMyAccess, getUserAccess } from '@/lib/access/explain-access'
@@ -16,6 +16,7 @@ import { listApps } from '@/lib/apps/list-apps'
 import { updateAppRole } from '@/lib/apps/update-app-role'
 import { previewAppStages, updateApp } from '@/lib/apps/update-app'
 import { listAuditActions, listAuditEvents } from '@/lib/audit/list-audit-events'
+import { changePassword } from '@/lib/auth/change-password'
 import type { Ctx } from '@/lib/context'
 import { getDashboard } from '@/lib/dashboard/get-dashboard'
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@/lib/errors'
@@ -31,6 +32,8 @@ import { removeGroupMember } from '@/lib/groups/remove-group-member'
 import { previewGroupRoles, setGroupRoles } from '@/lib/groups/set-group-roles'
 import { setUserGroupMembership } from '@/lib/groups/set-user-group-membership'
 import { updateGroup } from '@/lib/groups/update-group'
+import { getStageAccount, updateOwnProfile } from '@/lib/hosted/account'
+import { revokeOtherStageSessions, revokeOwnStageSession, sessionHandle } from '@/lib/hosted/account-sessions'
 import { listMailbox } from '@/lib/mail/list-mailbox'
 import { getNavigation, type Navigation } from '@/lib/me/navigation'
 import { createRole } from '@/lib/roles/create-role'
@@ -42,6 +45,16 @@ import { listRoleOptions } from '@/lib/roles/list-role-options'
 import { listRoles } from '@/lib/roles/list-roles'
 import { previewRoleChange, previewRoleDeletion } from '@/lib/roles/preview-role-change'
 import { updateRole } from '@/lib/roles/update-role'
+import { getSettings } from '@/lib/settings/get-settings'
+import { removeEmailSettings } from '@/lib/settings/remove-email-settings'
+import { renameStage } from '@/lib/settings/rename-stage'
+import { saveEmailSettings } from '@/lib/settings/save-email-settings'
+import { sendTestEmail } from '@/lib/settings/send-test-email'
+import { updateInternalDomains } from '@/lib/settings/update-internal-domains'
+import { updateOrganizationName } from '@/lib/settings/update-organization-name'
+import { updatePasswordPolicy } from '@/lib/settings/update-password-policy'
+import { updateSelfRegistration } from '@/lib/settings/update-self-registration'
+import { previewStageSessions, updateStageSessions } from '@/lib/settings/update-stage-sessions'
 import { deleteUser } from '@/lib/users/delete-user'
 import { getUser } from '@/lib/users/get-user'
 import { inviteMember } from '@/lib/users/invite-member'
@@ -53,9 +66,9 @@ import { listMySessions, revokeAllUserSessions, revokeMyOtherSessions, revokeMyS
 import { setOrganizationRole } from '@/lib/users/set-organization-role'
 import { activateUser, deactivateUser } from '@/lib/users/set-user-status'
 import { getDb } from '@/db/client'
-import { userCredentials } from '@/db/schema'
+import { organizations, stages, userCredentials } from '@/db/schema'
 import { eq } from 'drizzle-orm'
-import { createRole as insertRole } from './factories'
+import { PASSWORD, createRole as insertRole } from './factories'
 import {
   PRINCIPALS,
   auditSince,
@@ -68,7 +81,10 @@ import {
   newGroup,
   newMember,
   openSession,
+  openStageSessionOf,
   sessionOf,
+  setEmailSettings,
+  setPassword,
   signedInWith,
   STAGES,
   uniq,
@@ -113,6 +129,17 @@ import { uniqueEmail, useTestDatabase } from './harness'
 //   - Inviting (AUTH-5): each grant chosen up front needs the permission that governs it (an
 //     organization role: manage member access; a group or an end-user role: manage groups / manage
 //     end-user access in its stage and app); the form opens for anyone who could grant something.
+//   - Settings (ORG-3, UI-10): each section behind its permission — the organization's name
+//     org.manage; stage names portfolio.manage_stages; stage sessions, self-registration and the
+//     password rule users.manage_authentication; internal domains subscription.manage (seeing them
+//     subscription.view); the SMTP server and its test email config.email — and the page opens for
+//     whoever holds one. All are organization-only (AUTHZ-2: nothing at app scope) and neither
+//     Developer nor the QA role holds any, so only the administrator gets in.
+//   - Changing one's own password is an own thing (UI-12 on the portal, HOST-1 on a stage).
+//   - A stage's account page (HOST-1) is for someone signed in to THAT stage: a portal session is
+//     no sign-in to any stage, so from the portal every caller is unauthenticated there, even one
+//     who also holds a live session on that stage. The same calls through a stage session are
+//     allowed further down ("through a live stage session"), so the refusals are about the context.
 //
 // Each cell gets fresh targets, runs the use case as the principal and asserts: allow → it resolves
 // and, for a mutation, an audit event with that action by that principal was written (a query
@@ -242,6 +269,25 @@ const MATRIX = {
   'dashboard: get dashboard':                                              [A,    A,        A,     A,        A,      U],
   'me: get navigation':                                                    [A,    A,        A,     A,        A,      U],
   'mail: list mailbox':                                                    [A,    D,        D,     D,        D,      U],
+  // settings (one organization-wide permission per section)
+  'settings: get settings':                                                [A,    D,        D,     D,        D,      U],
+  'settings: update organization name':                                    [A,    D,        D,     D,        D,      U],
+  'settings: update password policy':                                      [A,    D,        D,     D,        D,      U],
+  'settings: rename stage':                                                [A,    D,        D,     D,        D,      U],
+  'settings: preview stage sessions':                                      [A,    D,        D,     D,        D,      U],
+  'settings: update stage sessions':                                       [A,    D,        D,     D,        D,      U],
+  'settings: update self-registration':                                    [A,    D,        D,     D,        D,      U],
+  'settings: update internal domains':                                     [A,    D,        D,     D,        D,      U],
+  'settings: save email settings':                                         [A,    D,        D,     D,        D,      U],
+  'settings: remove email settings':                                       [A,    D,        D,     D,        D,      U],
+  'settings: send test email':                                             [A,    D,        D,     D,        D,      U],
+  // own password
+  'me: change my password':                                                [A,    A,        A,     A,        A,      U],
+  // a stage's account page, called with a portal session
+  'hosted: get my DEV account (portal session)':                           [U,    U,        U,     U,        U,      U],
+  'hosted: update my profile (portal session)':                            [U,    U,        U,     U,        U,      U],
+  'hosted: revoke my DEV stage session (portal session)':                  [U,    U,        U,     U,        U,      U],
+  'hosted: revoke my other DEV stage sessions (portal session)':           [U,    U,        U,     U,        U,      U],
 } as const satisfies Record<string, readonly [Expected, Expected, Expected, Expected, Expected, Expected]>
 
 type Operation = keyof typeof MATRIX
@@ -516,6 +562,130 @@ const OPS: Record<Operation, Op> = {
   'dashboard: get dashboard': { prepare: async () => (ctx) => getDashboard(ctx) },
   'me: get navigation': { prepare: async () => (ctx) => getNavigation(ctx) },
   'mail: list mailbox': { prepare: async () => (ctx) => listMailbox(ctx, {}) },
+
+  // settings
+  'settings: get settings': { prepare: async () => (ctx) => getSettings(ctx) },
+  'settings: update organization name': { audit: 'organization.renamed', prepare: async () => (ctx) => updateOrganizationName(ctx, { name: uniq('Acme') }) },
+  'settings: update password policy': {
+    audit: 'organization.password_policy_changed',
+    prepare: async () => {
+      await (await getDb()).update(organizations).set({ passwordPolicy: 'odc' })
+      return (ctx) => updatePasswordPolicy(ctx, { mode: 'asvs' })
+    },
+  },
+  'settings: rename stage': { audit: 'stage.renamed', prepare: async (w) => (ctx) => renameStage(ctx, { stageKey: w.stage.PRD, name: uniq('Production') }) },
+  'settings: preview stage sessions': {
+    prepare: async (w) => {
+      await openStageSessionOf(await insertUser(), w.stage.PRD)
+      return (ctx) => previewStageSessions(ctx, { stageKey: w.stage.PRD, maxValue: 1, maxUnit: 'days', idleValue: 2, idleUnit: 'hours' })
+    },
+  },
+  'settings: update stage sessions': {
+    audit: 'stage.sessions_changed',
+    prepare: async (w) => {
+      await (await getDb()).update(stages).set({ sessionMaxMinutes: 720, sessionIdleMinutes: 720 }).where(eq(stages.key, w.stage.PRD))
+      // A live session for the change to end: a refusal must leave it live.
+      await openStageSessionOf(await insertUser(), w.stage.PRD)
+      return (ctx) => updateStageSessions(ctx, { stageKey: w.stage.PRD, maxValue: 1, maxUnit: 'days', idleValue: 2, idleUnit: 'hours' })
+    },
+  },
+  'settings: update self-registration': {
+    audit: 'stage.self_registration_changed',
+    prepare: async (w) => {
+      const g = await newGroup(w, 'QA')
+      return (ctx) => updateSelfRegistration(ctx, { stageKey: w.stage.QA, enabled: true, allowedDomains: ['example.test'], groupKeys: [g.groupKey] })
+    },
+  },
+  'settings: update internal domains': {
+    audit: 'organization.internal_domains_changed',
+    prepare: async () => (ctx) => updateInternalDomains(ctx, { domains: [`${uniq('internal').replace(/\W/g, '-')}.example.test`] }),
+  },
+  'settings: save email settings': {
+    audit: 'email_settings.created',
+    prepare: async () => {
+      await setEmailSettings(false)
+      onTestFinished(() => setEmailSettings(false))
+      return (ctx) => saveEmailSettings(ctx, { host: 'smtp.example.test', port: 587, security: 'starttls', fromName: 'Acme', fromAddress: 'mail@example.test' })
+    },
+  },
+  'settings: remove email settings': {
+    audit: 'email_settings.removed',
+    prepare: async () => {
+      await setEmailSettings(true)
+      onTestFinished(() => setEmailSettings(false))
+      return (ctx) => removeEmailSettings(ctx, {})
+    },
+  },
+  // No SMTP server saved and no SMTP_URL in tests: the test email stays in the outbox.
+  'settings: send test email': {
+    audit: 'email_settings.test_sent',
+    prepare: async () => async (ctx) => expect(await sendTestEmail(ctx, { to: uniqueEmail('test-mail') })).toEqual({ delivered: false, via: 'outbox' }),
+  },
+
+  // own password, through the portal session in use (it stays; the others end)
+  'me: change my password': {
+    audit: 'user.password_changed',
+    prepare: async (w, who) => {
+      const current = await sessionOf(w, who)
+      if (who !== 'signedOut') await setPassword(w.users[who].key, PASSWORD)
+      return (ctx) => changePassword(signedInWith(ctx, current), { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })
+    },
+  },
+
+  // a stage's account page from the portal: the caller also holds a live DEV session of their own,
+  // so only the context they call from is wrong
+  'hosted: get my DEV account (portal session)': fromPortal(async (w, portal) => (ctx) => getStageAccount(signedInWith(ctx, portal), { stageKey: w.stage.DEV })),
+  'hosted: update my profile (portal session)': fromPortal(async (w, portal) => (ctx) => updateOwnProfile(signedInWith(ctx, portal), { name: uniq('Renamed'), photoUrl: '', stageKey: w.stage.DEV }), 'user.profile_updated'),
+  'hosted: revoke my DEV stage session (portal session)': fromPortal(
+    async (w, portal, onDev) => (ctx) => revokeOwnStageSession(signedInWith(ctx, portal), { stageKey: w.stage.DEV, sessionId: sessionHandle(onDev) }),
+    'session.revoked',
+  ),
+  'hosted: revoke my other DEV stage sessions (portal session)': fromPortal(
+    async (w, portal) => (ctx) => revokeOtherStageSessions(signedInWith(ctx, portal), { stageKey: w.stage.DEV }),
+    'session.revoked_others',
+  ),
+}
+
+const NEW_PASSWORD = 'Quiet-Harbour-Matrix-2026'
+
+/**
+ * A stage account call made with the principal's portal session (none when signed out), while the
+ * principal (a fresh user when signed out) also holds a live DEV stage session, `onDev`.
+ */
+function fromPortal(call: (w: World, portal: string | undefined, onDev: string) => Promise<(ctx: Ctx) => Promise<unknown>>, audit?: string): Op {
+  return {
+    audit,
+    prepare: async (w, who) => {
+      const portal = await sessionOf(w, who)
+      const onDev = await openStageSessionOf(who === 'signedOut' ? await insertUser() : w.users[who].key, w.stage.DEV)
+      return call(w, portal, onDev)
+    },
+  }
+}
+
+/**
+ * The stage account use cases through a live DEV stage session of the end-user (HOST-1): the
+ * allowed counterpart of the "(portal session)" rows above.
+ */
+const ON_STAGE: Record<string, Op> = {
+  'get my DEV account': onDev(async (w, current) => (ctx) => getStageAccount(signedInWith(ctx, current), { stageKey: w.stage.DEV })),
+  'update my profile': onDev(async (w, current) => (ctx) => updateOwnProfile(signedInWith(ctx, current), { name: uniq('End User'), photoUrl: '', stageKey: w.stage.DEV }), 'user.profile_updated'),
+  'change my password': onDev(async (w, current) => {
+    await setPassword(w.users.endUser.key, PASSWORD)
+    return (ctx) => changePassword(signedInWith(ctx, current), { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })
+  }, 'user.password_changed'),
+  'revoke another of my DEV stage sessions': onDev(async (w, current) => {
+    const other = await openStageSessionOf(w.users.endUser.key, w.stage.DEV)
+    return (ctx) => revokeOwnStageSession(signedInWith(ctx, current), { stageKey: w.stage.DEV, sessionId: sessionHandle(other) })
+  }, 'session.revoked'),
+  'revoke my other DEV stage sessions': onDev(async (w, current) => {
+    await openStageSessionOf(w.users.endUser.key, w.stage.DEV)
+    return (ctx) => revokeOtherStageSessions(signedInWith(ctx, current), { stageKey: w.stage.DEV })
+  }, 'session.revoked_others'),
+}
+
+function onDev(call: (w: World, current: string) => Promise<(ctx: Ctx) => Promise<unknown>>, audit?: string): Op {
+  return { audit, prepare: async (w) => call(w, await openStageSessionOf(w.users.endUser.key, w.stage.DEV)) }
 }
 
 function setEndUserRolesOp(stage: StageCode, ofAppMember = false): Op {
@@ -588,6 +758,7 @@ const SECTION: Record<keyof Navigation, Operation> = {
   groups: 'groups: list groups',
   audit: 'audit: list audit events',
   mailbox: 'mail: list mailbox',
+  settings: 'settings: get settings',
 }
 
 describe('authorization matrix (Q-2)', () => {
@@ -598,8 +769,7 @@ describe('authorization matrix (Q-2)', () => {
     w = await buildWorld()
   })
 
-  it.each(cells)('$op × $who → $expected', async ({ op, who, expected }) => {
-    const { audit, prepare } = OPS[op]
+  async function runCell({ audit, prepare }: Op, who: PrincipalName, expected: Expected) {
     const call = await prepare(w, who)
     const changes = expected === 'allow' && audit !== undefined
     const before = changes ? undefined : await fingerprint()
@@ -614,7 +784,11 @@ describe('authorization matrix (Q-2)', () => {
       // A refusal — and any query — leaves every table as it was.
       expect(await fingerprint()).toEqual(before)
     }
-  })
+  }
+
+  it.each(cells)('$op × $who → $expected', ({ op, who, expected }) => runCell(OPS[op], who, expected))
+
+  it.each(Object.keys(ON_STAGE))('%s × endUser through a live stage session of DEV → allow (HOST-1)', (name) => runCell(ON_STAGE[name], 'endUser', 'allow'))
 
   it.each(PRINCIPALS.filter((p) => p !== 'signedOut'))('navigation shows %s exactly the sections the matrix lets them open (UI-13)', async (who) => {
     const i = PRINCIPALS.indexOf(who)

@@ -2,13 +2,13 @@ import Link from 'next/link'
 import { Alert } from '@/components/ui/alert'
 import { NavLink } from '@/components/layout/nav-link'
 import { isMailDelivered } from '@/lib/mail/outbox'
-import { getPortalNavigation } from '@/lib/me/navigation'
+import { getNavigation } from '@/lib/me/navigation'
 import { requireMemberContext } from '@/lib/request'
 import { signOutAction } from './actions'
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const ctx = await requireMemberContext()
-  const nav = await getPortalNavigation(ctx)
+  const nav = await getNavigation(ctx)
   const mailDelivered = await isMailDelivered()
   const label = ctx.actor?.label ?? ''
   return (

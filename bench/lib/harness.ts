@@ -5,7 +5,7 @@
  */
 import { execFileSync, execSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { AddressInfo, Server } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -170,10 +170,21 @@ export async function waitForQuiet(waitLoad: number, waitMaxS: number): Promise<
  */
 export async function waitForOtherBenchmark(pattern: string, maxS: number): Promise<number> {
   const start = Date.now()
+  // This process and the ones that started it (`npm run` wraps it in a shell whose command line
+  // names the script too).
+  const ancestors = new Set<number>()
+  for (let pid = process.pid; pid > 1 && !ancestors.has(pid); ) {
+    ancestors.add(pid)
+    try {
+      pid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1])
+    } catch {
+      break
+    }
+  }
   const running = () => {
     try {
       // execFile, not a shell: a shell's own command line would contain the pattern.
-      return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter((pid) => pid && Number(pid) !== process.pid)
+      return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter((pid) => pid && !ancestors.has(Number(pid)))
     } catch {
       return [] // pgrep exits 1 when nothing matches
     }

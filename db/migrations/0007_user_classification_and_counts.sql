@@ -1,16 +1,15 @@
 -- Custom SQL: triggers drizzle-kit cannot declare.
 --
 -- CLS-1: a user is internal when they have no email, when the organization lists no internal
--- domains, or when their email's domain is one of them. Set here on every insert and email change,
--- so no writer can forget it; lib/settings recomputes it for everyone when the domains change.
+-- domains, or when their email's domain is one of them: gatehouse_is_internal, the one place that
+-- rule is written. Set here on every insert and email change, so no writer can forget it;
+-- lib/settings/update-internal-domains.ts applies it to everyone when the domains change.
+CREATE FUNCTION gatehouse_is_internal(email text, domains text[]) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT email IS NULL OR coalesce(cardinality(domains), 0) = 0 OR lower(split_part(email, '@', 2)) = ANY (domains)
+$$;--> statement-breakpoint
 CREATE FUNCTION gatehouse_classify_user() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  domains text[];
 BEGIN
-  SELECT internal_domains INTO domains FROM organizations LIMIT 1;
-  NEW.is_internal := NEW.email IS NULL
-    OR coalesce(cardinality(domains), 0) = 0
-    OR lower(split_part(NEW.email, '@', 2)) = ANY (domains);
+  NEW.is_internal := gatehouse_is_internal(NEW.email, (SELECT internal_domains FROM organizations LIMIT 1));
   RETURN NEW;
 END $$;--> statement-breakpoint
 CREATE TRIGGER users_classify BEFORE INSERT OR UPDATE OF email ON users

@@ -28,6 +28,9 @@ export const updateOwnProfileSchema = z.strictObject({
 
 export const stageKeyInputSchema = z.strictObject({ stageKey: uuidSchema })
 
+/** The use case's input: the form's fields and the stage whose account page the user is signed in to. */
+export const updateOwnProfileInputSchema = updateOwnProfileSchema.extend({ stageKey: uuidSchema })
+
 export const stageSessionInputSchema = z.strictObject({
   stageKey: uuidSchema,
   sessionId: z.string({ error: 'Choose a session.' }).regex(/^[A-Za-z0-9_-]{22}$/, 'Not a valid session.'),

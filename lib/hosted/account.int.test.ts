@@ -97,17 +97,17 @@ describe('the end-user’s account page on a stage (HOST-1)', () => {
     it('updates the name (trimmed) and the photo address, audited with before and after', async () => {
       const user = await insertUserWithPassword({ name: 'Old Name' })
       const { ctx } = await openStageSessionFor(user, 'DEV')
-      const saved = await updateOwnProfile(ctx(), { name: '  New Name  ', photoUrl: ' https://img.example.test/me.png ' })
+      const saved = await updateOwnProfile(ctx(), { name: '  New Name  ', photoUrl: ' https://img.example.test/me.png ', stageKey: dev })
       expect(saved).toMatchObject({ name: 'New Name', photoUrl: 'https://img.example.test/me.png', email: user.email })
       expect(await userRow(user.userKey)).toMatchObject({ name: 'New Name', photoUrl: 'https://img.example.test/me.png', email: user.email })
       const [event] = await auditRows('user.profile_updated', user.userKey)
       expect(event).toMatchObject({ actorKey: user.userKey, changes: { before: { name: 'Old Name', photoUrl: null }, after: { name: 'New Name', photoUrl: 'https://img.example.test/me.png' } } })
 
-      await updateOwnProfile(ctx(), { name: 'New Name', photoUrl: '' })
+      await updateOwnProfile(ctx(), { name: 'New Name', photoUrl: '', stageKey: dev })
       expect((await userRow(user.userKey)).photoUrl).toBeNull()
       expect((await auditRows('user.profile_updated', user.userKey))[1].changes).toEqual({ before: { photoUrl: 'https://img.example.test/me.png' }, after: { photoUrl: null } })
       // Saving without a change writes nothing.
-      await updateOwnProfile(ctx(), { name: 'New Name', photoUrl: '' })
+      await updateOwnProfile(ctx(), { name: 'New Name', photoUrl: '', stageKey: dev })
       expect(await auditRows('user.profile_updated', user.userKey)).toHaveLength(2)
     })
 
@@ -127,12 +127,12 @@ describe('the end-user’s account page on a stage (HOST-1)', () => {
       ]
       const before = await rowCounts({ audit: auditEvents })
       for (const [input, field] of cases) {
-        const error = await refusal(updateOwnProfile(ctx(), input))
+        const error = await refusal(updateOwnProfile(ctx(), { ...input, stageKey: dev }))
         expect(error.fieldErrors[field], JSON.stringify(input)).toHaveLength(1)
       }
-      expect(await updateOwnProfile(ctx(), { name: 'x'.repeat(200), photoUrl: 'http://example.test/a.png' })).toMatchObject({ name: 'x'.repeat(200) })
+      expect(await updateOwnProfile(ctx(), { name: 'x'.repeat(200), photoUrl: 'http://example.test/a.png', stageKey: dev })).toMatchObject({ name: 'x'.repeat(200) })
       expect((await rowCounts({ audit: auditEvents })).audit).toBe(before.audit + 1)
-      await expect(updateOwnProfile(anonymous(), { name: 'Ok', photoUrl: '' })).rejects.toBeInstanceOf(UnauthenticatedError)
+      await expect(updateOwnProfile(anonymous(), { name: 'Ok', photoUrl: '', stageKey: dev })).rejects.toBeInstanceOf(UnauthenticatedError)
       expect((await userRow(user.userKey)).email).toBe(user.email)
     })
   })

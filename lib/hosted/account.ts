@@ -8,7 +8,7 @@ import { mergeHoldings, sourceLabel } from '../authz/end-user-roles'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { UnauthenticatedError } from '../errors'
 import { parse } from '../validation'
-import { stageKeyInputSchema, updateOwnProfileSchema } from './account-schemas'
+import { stageKeyInputSchema, updateOwnProfileInputSchema } from './account-schemas'
 import { listStageSessions, requireStageActor, type StageSessionView } from './account-sessions'
 
 export type OwnProfile = { name: string; email: string | null; photoUrl: string | null; status: UserStatus; isEmailVerified: boolean }
@@ -66,10 +66,10 @@ export async function getStageAccount(ctx: Ctx, input: unknown): Promise<StageAc
  * changed here. Audited with the fields that changed; saving an unchanged profile writes nothing.
  */
 export async function updateOwnProfile(ctx: Ctx, input: unknown): Promise<OwnProfile> {
-  const data = parse(updateOwnProfileSchema, input)
+  const data = parse(updateOwnProfileInputSchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
-    const actor = ctx.actor
-    if (actor?.type !== 'user') throw new UnauthenticatedError()
+    // Only from a live session on that stage: the profile is edited on the stage's account page.
+    const actor = await requireStageActor(tx, ctx, data.stageKey)
     const [user] = await tx
       .select({ name: users.name, email: users.email, photoUrl: users.photoUrl, status: users.status, isEmailVerified: users.isEmailVerified })
       .from(users)

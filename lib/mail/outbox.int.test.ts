@@ -6,7 +6,7 @@ import { mailOutbox } from '@/db/schema'
 import { inviteMember } from '@/lib/users/invite-member'
 import { roleKeyOf } from '@/test/factories'
 import { setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
-import { deliverPendingMail, mailIsDelivered } from './outbox'
+import { deliverPendingMail, isMailDelivered } from './outbox'
 
 type Received = { to: string[]; raw: string }
 
@@ -41,7 +41,7 @@ describe('mail delivery through SMTP', () => {
   })
 
   it('delivers the invitation with its code and link, then erases the stored body', async () => {
-    expect(mailIsDelivered()).toBe(true)
+    expect(await isMailDelivered()).toBe(true)
     const { admin } = await setupOrganization()
     const email = uniqueEmail('smtp')
     await inviteMember(admin, { email, roleKey: await roleKeyOf('Developer') })

@@ -3,7 +3,6 @@ import { desc, eq, lt, sql } from 'drizzle-orm'
 import type { Db, Tx } from '@/db/client'
 import { getDb } from '@/db/client'
 import { mailOutbox, type MailMessage } from '@/db/schema'
-import { env } from '../env'
 import { logger } from '../logger'
 import type { Mail } from './templates'
 import { describeSmtpError, MailConfigurationError, mailDelivery, openMailTransport, type MailTransport } from './transport'
@@ -29,12 +28,6 @@ export async function enqueueMailReturningId(tx: Tx, mail: Mail): Promise<number
 export async function isMailDelivered(): Promise<boolean> {
   return (await mailDelivery()) !== 'outbox'
 }
-
-/**
- * Whether SMTP_URL is set. Synchronous and blind to the saved settings.
- * @deprecated Use isMailDelivered(), which also counts the SMTP server saved in the settings.
- */
-export const mailIsDelivered = (): boolean => Boolean(env().SMTP_URL)
 
 // Claim in one statement and send outside any transaction: SMTP can be slow, and an open
 // transaction would hold up every other query on the embedded database. A claim older than five

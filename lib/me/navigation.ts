@@ -5,10 +5,7 @@ import { check, holdsAnywhere } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { opensSettings, settingsAccess } from '../settings/access'
 
-export type Navigation = { users: boolean; invite: boolean; roles: boolean; apps: boolean; groups: boolean; audit: boolean; mailbox: boolean }
-
-/** The navigation of the portal's layout: the sections above, and Settings (UI-10). */
-export type PortalNavigation = Navigation & { settings: boolean }
+export type Navigation = { users: boolean; invite: boolean; roles: boolean; apps: boolean; groups: boolean; audit: boolean; mailbox: boolean; settings: boolean }
 
 async function sections(tx: Tx, ctx: Ctx): Promise<Navigation> {
   const me = await principalFor(tx, ctx)
@@ -24,15 +21,12 @@ async function sections(tx: Tx, ctx: Ctx): Promise<Navigation> {
     groups: atOrganization('endusers.view') || atOrganization('endusers.manage_groups'),
     audit: holds('org.view_audit'),
     mailbox: holds('users.manage'),
+    // Shown when any settings section opens (lib/settings/access.ts decides, for the page too).
+    settings: opensSettings(await settingsAccess(tx, ctx)),
   }
 }
 
 /** Which portal sections to show (UI-13). Comfort only: every use case checks again. */
 export async function getNavigation(ctx: Ctx): Promise<Navigation> {
   return withTransaction(ctx, sections)
-}
-
-/** getNavigation plus Settings, shown when any settings section opens (lib/settings/access.ts). */
-export async function getPortalNavigation(ctx: Ctx): Promise<PortalNavigation> {
-  return withTransaction(ctx, async (tx, ctx) => ({ ...(await sections(tx, ctx)), settings: opensSettings(await settingsAccess(tx, ctx)) }))
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { auditEvents, organizations } from '@/db/schema'
 import type { Ctx } from '@/lib/context'
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@/lib/errors'
-import { getPortalNavigation } from '@/lib/me/navigation'
+import { getNavigation } from '@/lib/me/navigation'
 import { getOrganization } from '@/lib/setup/organization'
 import { auditRows, createMember, createRole, rowCounts, type Member } from '@/test/factories'
 import { anonymous, setupOrganization, useTestDatabase } from '@/test/harness'
@@ -59,11 +59,11 @@ describe('organization settings and who sees the settings page', () => {
   })
 
   it('shows the Settings link exactly to those the page opens for', async () => {
-    expect((await getPortalNavigation(admin)).settings).toBe(true)
-    expect((await getPortalNavigation(emailAdmin.ctx())).settings).toBe(true)
-    expect((await getPortalNavigation(subscriptionViewer.ctx())).settings).toBe(true)
-    expect((await getPortalNavigation(developer.ctx())).settings).toBe(false)
-    expect((await getPortalNavigation(stageEmailAdmin.ctx())).settings).toBe(false)
+    expect((await getNavigation(admin)).settings).toBe(true)
+    expect((await getNavigation(emailAdmin.ctx())).settings).toBe(true)
+    expect((await getNavigation(subscriptionViewer.ctx())).settings).toBe(true)
+    expect((await getNavigation(developer.ctx())).settings).toBe(false)
+    expect((await getNavigation(stageEmailAdmin.ctx())).settings).toBe(false)
   })
 
   it('renames the organization and audits the change', async () => {

@@ -28,7 +28,8 @@ export async function updateInternalDomains(ctx: Ctx, input: unknown): Promise<I
     let becameInternal = 0
     let becameExternal = 0
     if (!sameSet) {
-      const internal = sql`(u.email is null or cardinality(o.internal_domains) = 0 or lower(split_part(u.email, '@', 2)) = any (o.internal_domains))`
+      // The rule of CLS-1 lives in the database function the classification trigger uses (migration 0007).
+      const internal = sql`gatehouse_is_internal(u.email, o.internal_domains)`
       const [counts] = (
         await tx.execute<{ internal: number; external: number }>(sql`
           with changed as (

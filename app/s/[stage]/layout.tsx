@@ -13,15 +13,15 @@ export default async function HostedStageLayout({ children, params }: { children
   const stage = await findHostedStage((await params).stage)
   if (!stage) notFound()
   return (
-    <main className="flex min-h-screen flex-col items-center px-4 py-8 sm:py-12">
+    <div className="flex min-h-screen flex-col items-center px-4 py-8 sm:py-12">
       <div className="w-full max-w-md">
         <header className="mb-6 text-center">
           <p className="text-lg font-semibold text-slate-900 dark:text-slate-100">{stage.organization}</p>
           {stage.code !== 'PRD' && <p className="mt-1 text-xs font-medium tracking-wide text-amber-700 uppercase dark:text-amber-300">{stage.name}</p>}
         </header>
-        {children}
+        <main>{children}</main>
         <footer className="mt-8 text-center text-xs text-slate-400">Secured by Gatehouse</footer>
       </div>
-    </main>
+    </div>
   )
 }

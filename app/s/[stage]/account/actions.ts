@@ -29,7 +29,7 @@ const refresh = () => revalidatePath('/s/[stage]/account', 'page')
 export async function updateProfileAction(stageCode: string, _prev: unknown, formData: FormData): Promise<ActionResult> {
   const here = await signedIn(stageCode)
   if (!here) return GONE
-  const result = await runAction(async () => void (await updateOwnProfile(here.ctx, formValues(formData, 'name', 'photoUrl'))), 'Your profile was saved.')
+  const result = await runAction(async () => void (await updateOwnProfile(here.ctx, { ...formValues(formData, 'name', 'photoUrl'), stageKey: here.stage.key })), 'Your profile was saved.')
   refresh()
   return result
 }
