@@ -11,8 +11,8 @@ import { readMail, signInAsAdmin } from './helpers'
 test.describe.configure({ mode: 'serial' })
 test.setTimeout(180_000)
 
-const app = { name: 'Field Service', role: 'Technician' }
-const group = 'QA field testers'
+const app = { name: 'Parcel Tracker', role: 'Courier' }
+const group = 'QA parcel testers'
 const person = { name: 'Sam Signup', email: 'sam.signup@field.test', password: 'Sunrise-Ladder-2026', newPassword: 'Harbour-Lantern-7781' }
 
 async function advanceClock(page: Page, minutes: number) {
@@ -85,7 +85,7 @@ test('a new person signs up on QA, gets the group’s role, recovers the passwor
     await expect(visitor.getByRole('heading', { level: 1, name: person.name })).toBeVisible()
     const roles = visitor.locator('section').filter({ has: visitor.getByRole('heading', { name: 'My apps and roles' }) })
     await expect(roles.getByRole('heading', { name: app.name })).toBeVisible()
-    await expect(roles.getByRole('listitem').filter({ hasText: app.role })).toContainText(group)
+    await expect(roles.getByRole('listitem').filter({ hasText: app.role }).last()).toHaveText(`${app.role} · through group “${group}”`)
   })
 
   await test.step('the person signs out, forgets the password and resets it with an emailed code', async () => {
@@ -126,6 +126,7 @@ test('a new person signs up on QA, gets the group’s role, recovers the passwor
     await page.getByRole('button', { name: 'Save session settings' }).click()
     await page.getByRole('button', { name: 'Save and end the sessions' }).click()
     await expect(page.getByText('The session settings were saved')).toBeVisible()
+    await expect(page.getByText('Now: 5 minutes.')).toBeVisible() // the unit survived the confirmation
 
     await visitor.reload()
     await expect(visitor).toHaveURL(/\/s\/QA\/sign-in$/)

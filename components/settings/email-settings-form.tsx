@@ -39,7 +39,9 @@ export function EmailSettingsForm({ saved, defaults, action }: { saved: EmailSet
         </Field>
       </div>
       <Field label="Connection security" name="security" errors={errors('security')}>
-        <Select name="security" defaultValue={value('security', 'starttls')} errors={errors('security')}>
+        {/* Keyed by the submitted value: after a refused submission React resets the form, and a select
+            would go back to the option it was first rendered with (see stage-sessions-form.tsx). */}
+        <Select key={value('security', 'starttls')} name="security" defaultValue={value('security', 'starttls')} errors={errors('security')}>
           {SECURITY.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}

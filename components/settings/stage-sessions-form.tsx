@@ -70,13 +70,17 @@ function DurationInput({ name, label, hint, minutes, state }: { name: 'max' | 'i
 export function StageSessionsForm({ stage, sessions, action }: Props) {
   const [state, formAction] = useFormAction(action, stageSessionsFormSchema)
   const confirming = Boolean(fieldErrors(state, 'confirm')?.length)
+  // React resets a form after its action, and a <select> resets to the option it was first rendered
+  // with, whatever defaultValue says now: the unit would silently revert between a submission and
+  // its confirmation. Fresh inputs per answer are first rendered with what was submitted.
+  const answer = state && !state.ok ? JSON.stringify(state.values ?? {}) : 'saved'
   return (
     <form action={formAction} className="max-w-2xl space-y-4" noValidate>
       <input type="hidden" name="stageKey" value={stage.key} />
       <input type="hidden" name="returnStage" value={stage.code} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <DurationInput name="max" label="Maximum session" hint="From sign-in, whatever the activity. 1 hour to 45 days." minutes={sessions.maxMinutes} state={state} />
-        <DurationInput name="idle" label="Idle time" hint="Without activity; at most the maximum session. 5 minutes to 45 days." minutes={sessions.idleMinutes} state={state} />
+        <DurationInput key={`max-${answer}`} name="max" label="Maximum session" hint="From sign-in, whatever the activity. 1 hour to 45 days." minutes={sessions.maxMinutes} state={state} />
+        <DurationInput key={`idle-${answer}`} name="idle" label="Idle time" hint="Without activity; at most the maximum session. 5 minutes to 45 days." minutes={sessions.idleMinutes} state={state} />
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">
         Saving a change ends every session of {stage.code}

@@ -51,7 +51,7 @@ export function GrantForm({ userKey, roles, app, appChoices, current }: Props) {
             <label htmlFor={`${id}-app`} className="block text-sm font-medium">
               App
             </label>
-            <select id={`${id}-app`} name="appKey" required className={inputClass} defaultValue={submitted(state, 'appKey') ?? ''} aria-describedby={described('appKey')}>
+            <select key={submitted(state, 'appKey') ?? ''} id={`${id}-app`} name="appKey" required className={inputClass} defaultValue={submitted(state, 'appKey') ?? ''} aria-describedby={described('appKey')}>
               <option value="" disabled>
                 Choose an app…
               </option>
