@@ -81,7 +81,7 @@ export async function changePassword(ctx: Ctx, input: unknown): Promise<{ sessio
     if (credential?.passwordHash !== attempt.passwordHash) throw refused()
     await tx.update(userCredentials).set({ passwordHash: newHash, passwordChangedAt: now, failedAttempts: 0, lockedUntil: null }).where(eq(userCredentials.userKey, me.userKey))
     const sessionsEnded = await revokeUserSessions(tx, me.userKey, now, me.sessionIdHash)
-    if (me.email) await enqueueMail(tx, passwordChangedMail({ org: place.org, to: me.email, at: now, resetLink: resetLinkFor(place, me.email, me.isMember) }))
+    if (me.email) await enqueueMail(tx, passwordChangedMail({ org: place.org, to: me.email, at: now, resetLink: resetLinkFor(place, me.email, me.isMember), signedOut: 'elsewhere' }))
     await audit(tx, ctx, { action: 'user.password_changed', target: { type: 'user', key: me.userKey, label: me.email ?? me.label }, details: { where: me.stage?.code ?? 'portal', sessionsEnded } })
     return { sessionsEnded }
   })

@@ -114,7 +114,7 @@ export async function finishPasswordReset(ctx: Ctx, input: unknown): Promise<{ e
     await useVerificationCode(tx, code.key, now)
     await tx.update(userCredentials).set({ passwordHash, passwordChangedAt: now, failedAttempts: 0, lockedUntil: null }).where(eq(userCredentials.userKey, checked.userKey))
     const sessionsEnded = await revokeUserSessions(tx, checked.userKey, now)
-    await enqueueMail(tx, passwordChangedMail({ org: place.org, to: checked.email, at: now, resetLink: resetLinkFor(place, checked.email, checked.isMember) }))
+    await enqueueMail(tx, passwordChangedMail({ org: place.org, to: checked.email, at: now, resetLink: resetLinkFor(place, checked.email, checked.isMember), signedOut: 'everywhere' }))
     // Whoever holds the code proved they own the address: the trail records the user as the actor.
     const owner: Ctx = { ...ctx, actor: { type: 'user', userKey: checked.userKey, label: checked.email } }
     await audit(tx, owner, { action: 'user.password_reset', target: { type: 'user', key: checked.userKey, label: checked.email }, details: { where: place.stage?.code ?? 'portal', sessionsEnded } })

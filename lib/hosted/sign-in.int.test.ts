@@ -2,12 +2,13 @@ import { count, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sessions, stages } from '@/db/schema'
 import { InvalidCredentialsError } from '@/lib/auth/sign-in'
+import { resolvePortalSession } from '@/lib/auth/sessions'
 import { resolveStageSession } from '@/lib/auth/stage-sessions'
 import type { Ctx } from '@/lib/context'
 import { NotFoundError } from '@/lib/errors'
 import { deactivateUser } from '@/lib/users/set-user-status'
 import { auditRows, createMember, PASSWORD, userRow } from '@/test/factories'
-import { ADMIN, asUser, setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
+import { ADMIN, anonymous, asUser, setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
 import { at, configureSelfRegistration, credentialOf, MINUTE, plus, registerEndUser } from './hosted-test-support'
 import { signInToStage, stageSignInProviders } from './sign-in'
 import { signOutOfStage } from './sign-out'
@@ -52,6 +53,27 @@ describe('signing in to a stage (AUTH-1, AUTH-3, AUTH-4)', () => {
     expect(events.at(-1)).toMatchObject({ actorKey: userKey, actorLabel: email, changes: { stage: 'QA' } })
     expect(JSON.stringify(events)).not.toContain(PASSWORD)
     expect(JSON.stringify(events)).not.toContain(result.sessionToken)
+  })
+
+  it('ends at the stage’s maximum duration however active the user is', async () => {
+    const { email } = await endUser()
+    const now = new Date()
+    const { sessionToken } = await signInToStage(at(now), { stageKey: qa, email, password: PASSWORD })
+    const db = database.current().db
+    // A request every 20 minutes keeps the 30-minute idle limit away…
+    for (let minute = 20; minute <= 100; minute += 20) expect(await resolveStageSession(db, sessionToken, qa, plus(now, minute * MINUTE)), `minute ${minute}`).not.toBeNull()
+    expect(await resolveStageSession(db, sessionToken, qa, plus(now, 119 * MINUTE))).not.toBeNull()
+    // …but not the 2-hour maximum.
+    expect(await resolveStageSession(db, sessionToken, qa, plus(now, 120 * MINUTE))).toBeNull()
+  })
+
+  it('keeps a stage session and a portal session apart', async () => {
+    const { email } = await endUser()
+    const { sessionToken } = await signInToStage(anonymous(), { stageKey: qa, email, password: PASSWORD })
+    const db = database.current().db
+    const dev = (await db.select({ key: stages.key }).from(stages).where(eq(stages.code, 'DEV')))[0].key
+    expect(await resolveStageSession(db, sessionToken, dev, new Date())).toBeNull()
+    expect(await resolvePortalSession(db, sessionToken, new Date())).toBeNull()
   })
 
   it('lets a member sign in to a stage too: one person, one password', async () => {

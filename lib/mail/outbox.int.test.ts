@@ -3,9 +3,11 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/db/client'
 import { mailOutbox } from '@/db/schema'
+import { configureSelfRegistration } from '@/lib/hosted/hosted-test-support'
+import { signUp } from '@/lib/hosted/sign-up'
 import { inviteMember } from '@/lib/users/invite-member'
 import { roleKeyOf } from '@/test/factories'
-import { setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
+import { ADMIN, anonymous, setupOrganization, uniqueEmail, useTestDatabase } from '@/test/harness'
 import { deliverPendingMail, isMailDelivered } from './outbox'
 
 type Received = { to: string[]; raw: string }
@@ -66,5 +68,30 @@ describe('mail delivery through SMTP', () => {
     expect(sent.sentAt).not.toBeNull()
     expect(sent.textBody).toBeNull()
     expect(sent.htmlBody).toBeNull()
+  })
+
+  async function deliveredTo(email: string, subject: RegExp): Promise<string> {
+    const db = await getDb()
+    while ((await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email))).some((m) => m.sentAt === null)) await deliverPendingMail()
+    const message = inbox.filter((m) => m.to.includes(email)).find((m) => subject.test(m.raw))
+    expect(message, `a message to ${email} matching ${subject}`).toBeDefined()
+    return message!.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=')
+  }
+
+  it('delivers the sign-up code with a link that fills in the email, and tells an existing account it has one', async () => {
+    const qa = await configureSelfRegistration('QA')
+    const email = uniqueEmail('signup')
+    await signUp(anonymous(), { stageKey: qa, name: 'Sid Signup', email })
+    const body = await deliveredTo(email, /Subject: Your Acme sign-up code: \d{6}/)
+    const code = /Subject: Your Acme sign-up code: (\d{6})/.exec(body)![1]
+    expect(body).toContain(`finish signing up to Acme (QA): ${code}`)
+    expect(body).toContain(`/s/QA/verify?email=${encodeURIComponent(email)}`)
+    expect(body).toMatch(/expires in 15 minutes/)
+
+    await signUp(anonymous(), { stageKey: qa, name: 'Somebody', email: ADMIN.email })
+    const notice = await deliveredTo(ADMIN.email, /Subject: You already have an account with Acme/)
+    expect(notice).toContain('/s/QA/sign-in')
+    expect(notice).toContain('/s/QA/forgot-password')
+    expect(notice).not.toMatch(/code: \d{6}/)
   })
 })

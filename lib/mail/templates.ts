@@ -71,7 +71,7 @@ export function alreadyRegisteredMail(p: { org: string; stage: string; to: strin
   return {
     template: 'already-registered',
     to: p.to,
-    subject: `You already have a ${p.org} account`,
+    subject: `You already have an account with ${p.org}`,
     text: `Someone (hopefully you) tried to sign up to ${p.org} (${p.stage}) with this email address, but it already has an account.
 
 Sign in here:
@@ -141,20 +141,21 @@ ${button(p.portalResetLink, 'Reset on the portal')}
 }
 
 /** Sent after any password change or reset, so the owner notices one they did not make. */
-export function passwordChangedMail(p: { org: string; to: string; at: Date; resetLink: string }): Mail {
+export function passwordChangedMail(p: { org: string; to: string; at: Date; resetLink: string; signedOut: 'everywhere' | 'elsewhere' }): Mail {
   const when = p.at.toUTCString()
+  const signedOut = p.signedOut === 'everywhere' ? 'Every session of the account was signed out.' : 'You were signed out everywhere else.'
   return {
     template: 'password-changed',
     to: p.to,
     subject: `Your ${p.org} password was changed`,
-    text: `The password of your ${p.org} account was changed on ${when}. You were signed out everywhere else.
+    text: `The password of your ${p.org} account was changed on ${when}. ${signedOut}
 
 If this was you, there is nothing to do. If it was not, reset your password now:
 ${p.resetLink}
 and tell your administrator.`,
     html: layout(
       p.org,
-      `<p>The password of your <strong>${escape(p.org)}</strong> account was changed on ${escape(when)}. You were signed out everywhere else.</p>
+      `<p>The password of your <strong>${escape(p.org)}</strong> account was changed on ${escape(when)}. ${signedOut}</p>
 <p>If this was you, there is nothing to do. If it was not, <a href="${escape(p.resetLink)}">reset your password now</a> and tell your administrator.</p>`,
     ),
   }
