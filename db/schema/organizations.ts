@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 export const organizations = pgTable(
   'organizations',
@@ -11,6 +11,8 @@ export const organizations = pgTable(
     passwordPolicy: text('password_policy').notNull().default('odc'),
     // Lower-case email domains whose end-users count as internal (CLS-1); empty: everyone is internal.
     internalDomains: text('internal_domains').array().notNull().default(sql`'{}'::text[]`),
+    // At most this many API clients (APIC-1; ODC's limit by default).
+    apiClientLimit: integer('api_client_limit').notNull().default(35),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
