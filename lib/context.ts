@@ -5,6 +5,7 @@ import { now } from './clock'
 
 export type Actor =
   | { type: 'user'; userKey: string; label: string; sessionIdHash?: string }
+  | { type: 'api_client'; clientKey: string; label: string }
   | { type: 'system'; label: string }
 
 /**

@@ -32,7 +32,7 @@ export async function audit(tx: Tx, ctx: Ctx, input: AuditInput): Promise<void> 
   await tx.insert(auditEvents).values({
     occurredAt: nowOf(ctx),
     actorType: actor?.type ?? 'system',
-    actorKey: actor?.type === 'user' ? actor.userKey : null,
+    actorKey: actor?.type === 'user' ? actor.userKey : actor?.type === 'api_client' ? actor.clientKey : null,
     actorLabel: actor?.label ?? 'anonymous',
     action: input.action,
     targetType: input.target.type,

@@ -1,11 +1,11 @@
 import 'server-only'
 import { eq } from 'drizzle-orm'
 import type { Tx } from '@/db/client'
-import { users } from '@/db/schema'
+import { apiClients, users } from '@/db/schema'
 import { nowOf, type Ctx } from '../context'
 import { ForbiddenError, UnauthenticatedError } from '../errors'
 import { check, type Decision } from './evaluate'
-import { loadCatalogue, loadUserPrincipal } from './load'
+import { loadApiClientPrincipal, loadCatalogue, loadUserPrincipal } from './load'
 import type { Catalogue, CheckTarget, Principal } from './model'
 
 export type { Decision } from './evaluate'
@@ -30,6 +30,13 @@ export async function principalFor(tx: Tx, ctx: Ctx): Promise<Principal> {
   if (ctx.principal) return ctx.principal
   const actor = ctx.actor
   if (!actor) throw new UnauthenticatedError()
+  if (actor.type === 'api_client') {
+    // The client's current state, on every call (APIC-4): a suspended or deleted client has no authority.
+    const [client] = await tx.select({ key: apiClients.key, name: apiClients.name, suspendedAt: apiClients.suspendedAt }).from(apiClients).where(eq(apiClients.key, actor.clientKey))
+    if (!client || client.suspendedAt) throw new UnauthenticatedError('This API client is suspended or no longer exists.')
+    ctx.principal = await loadApiClientPrincipal(tx, { key: client.key, label: client.name })
+    return ctx.principal
+  }
   if (actor.type !== 'user') throw new ForbiddenError('Only a signed-in member can do this.')
   const [user] = await tx.select({ key: users.key, status: users.status, email: users.email }).from(users).where(eq(users.key, actor.userKey))
   if (!user || user.status !== 'Active') throw new UnauthenticatedError('Your account is no longer active.')

@@ -1,7 +1,7 @@
 import 'server-only'
 import { and, asc, eq, inArray, isNull, or, gt, lte } from 'drizzle-orm'
 import type { Tx } from '@/db/client'
-import { apps, rolePermissions, roleAssignments, roles, stages } from '@/db/schema'
+import { apiClientPermissions, apps, rolePermissions, roleAssignments, roles, stages } from '@/db/schema'
 import { permissionsBySlug, permissionDefs } from './catalogue'
 import type { Catalogue, Grant, Principal } from './model'
 
@@ -46,6 +46,27 @@ export async function loadUserGrants(tx: Tx, userKey: string): Promise<Grant[]> 
 
 export async function loadUserPrincipal(tx: Tx, user: { key: string; label: string }): Promise<Principal> {
   return { type: 'user', key: user.key, label: user.label, grants: await loadUserGrants(tx, user.key) }
+}
+
+/**
+ * An API client's permissions as one organization-scope grant (APIC-2): the same registry, stage
+ * limits and inheritance as a role, evaluated by the same evaluator.
+ */
+export async function loadApiClientPrincipal(tx: Tx, client: { key: string; label: string }): Promise<Principal> {
+  const perms = await tx
+    .select({ permissionKey: apiClientPermissions.permissionKey, stageKeys: apiClientPermissions.stageKeys })
+    .from(apiClientPermissions)
+    .where(eq(apiClientPermissions.clientKey, client.key))
+  const grant: Grant = {
+    roleKey: client.key,
+    roleName: `API client ${client.label}`,
+    appKey: null,
+    appName: null,
+    startsAt: null,
+    endsAt: null,
+    permissions: perms.filter((p) => slugByKey.has(p.permissionKey)).map((p) => ({ slug: slugByKey.get(p.permissionKey)!, stageKeys: p.stageKeys })),
+  }
+  return { type: 'api_client', key: client.key, label: client.label, grants: [grant] }
 }
 
 /** Organization-scope grants whose period includes `now`. */
