@@ -1,9 +1,11 @@
 import { eq, sql } from 'drizzle-orm'
 import { getDb } from '@/db/client'
-import { auditEvents, emailSettings, roleAssignments, stages, userCredentials, users, type UserStatus } from '@/db/schema'
+import { apiClientPermissions, apiClients, apiClientSecrets, auditEvents, emailSettings, roleAssignments, stages, userCredentials, users, type UserStatus } from '@/db/schema'
+import { hashClientSecret, newClientId, newClientSecret } from '@/lib/api-clients/secret'
 import { hashPassword } from '@/lib/auth/passwords'
 import { openPortalSession } from '@/lib/auth/sessions'
 import { openStageSession } from '@/lib/auth/stage-sessions'
+import { permissionsBySlug } from '@/lib/authz/catalogue'
 import { sha256 } from '@/lib/auth/tokens'
 import type { Ctx } from '@/lib/context'
 import { createApp, createAppRole, createGroup, grantAppRole } from './access-factories'
@@ -138,6 +140,22 @@ export async function newGroup(w: World, stage: StageCode): Promise<{ groupKey: 
   const memberKey = await insertUser()
   const groupKey = await createGroup(uniq('Group'), stage, { instanceKeys: [app.instances.get(stage)!], userKeys: [memberKey] })
   return { groupKey, memberKey, app }
+}
+
+/**
+ * A fresh API client holding one permission, with a live secret (expiring in 60 days) whose value is
+ * returned; suspended when asked. Inserted directly: creating one has its own cells.
+ */
+export async function newApiClient(w: World, opts: { suspended?: boolean } = {}): Promise<{ clientKey: string; clientId: string; secret: string }> {
+  const db = await getDb()
+  const secret = newClientSecret()
+  const [client] = await db
+    .insert(apiClients)
+    .values({ clientId: newClientId(), name: uniq('API client'), suspendedAt: opts.suspended ? new Date() : null })
+    .returning({ key: apiClients.key, clientId: apiClients.clientId })
+  await db.insert(apiClientSecrets).values({ clientKey: client.key, secretHash: hashClientSecret(secret), expiresAt: new Date(Date.now() + 60 * 86_400_000) })
+  await db.insert(apiClientPermissions).values({ clientKey: client.key, permissionKey: permissionsBySlug.get('endusers.view')!.key, stageKeys: [w.stage.QA] })
+  return { clientKey: client.key, clientId: client.clientId, secret }
 }
 
 /** Opens a portal session for the user and returns its public id (the hash the session list shows). */

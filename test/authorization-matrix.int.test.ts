@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { checkAccess, getCheckOptions } from '@/lib/access/check-access'
+import { createApiClient } from '@/lib/api-clients/create-api-client'
+import { deleteApiClient } from '@/lib/api-clients/delete-api-client'
+import { getApiClient, getNewApiClientOptions } from '@/lib/api-clients/get-api-client'
+import { listApiClients } from '@/lib/api-clients/list-api-clients'
+import { rotateApiClientSecret } from '@/lib/api-clients/rotate-api-client-secret'
+import { setApiClientPermissions } from '@/lib/api-clients/set-api-client-permissions'
+import { resumeApiClient, suspendApiClient } from '@/lib/api-clients/suspend-api-client'
+import { updateApiClient } from '@/lib/api-clients/update-api-client'
 import { getEndUserAccess, setEndUserRoles } from '@/lib/access/end-user-access'
 import { getMyAccess, getUserAccess } from '@/lib/access/explain-access'
 import { getGrantOptions } from '@/lib/access/grant-options'
@@ -76,6 +84,7 @@ import {
   fingerprint,
   insertUser,
   lastAuditId,
+  newApiClient,
   newApp,
   newEndUser,
   newGroup,
@@ -263,6 +272,17 @@ const MATRIX = {
   'groups: delete group in QA':                                            [A,    D,        A,     D,        D,      U],
   'groups: delete group in PRD':                                           [A,    D,        D,     D,        D,      U],
   'groups: list user groups':                                              [A,    A,        A,     D,        D,      U],
+  // API clients (users.manage_api_clients, organization-only: APIC-1; nobody but the administrator holds it)
+  'api clients: list API clients':                                         [A,    D,        D,     D,        D,      U],
+  'api clients: get API client':                                           [A,    D,        D,     D,        D,      U],
+  'api clients: get new API client options':                               [A,    D,        D,     D,        D,      U],
+  'api clients: create API client':                                        [A,    D,        D,     D,        D,      U],
+  'api clients: update API client':                                        [A,    D,        D,     D,        D,      U],
+  'api clients: set API client permissions':                               [A,    D,        D,     D,        D,      U],
+  'api clients: rotate API client secret':                                 [A,    D,        D,     D,        D,      U],
+  'api clients: suspend API client':                                       [A,    D,        D,     D,        D,      U],
+  'api clients: resume API client':                                        [A,    D,        D,     D,        D,      U],
+  'api clients: delete API client':                                        [A,    D,        D,     D,        D,      U],
   // audit trail, dashboard, navigation, development mailbox
   'audit: list audit events':                                              [A,    D,        D,     D,        D,      U],
   'audit: list audit actions':                                             [A,    D,        D,     D,        D,      U],
@@ -556,6 +576,30 @@ const OPS: Record<Operation, Op> = {
     },
   },
 
+  // API clients: a fresh client per cell, so no cell's change decides another's
+  'api clients: list API clients': {
+    prepare: async (w) => {
+      await newApiClient(w)
+      return (ctx) => listApiClients(ctx, {})
+    },
+  },
+  'api clients: get API client': withApiClient((c) => (ctx) => getApiClient(ctx, { clientKey: c.clientKey })),
+  'api clients: get new API client options': { prepare: async () => (ctx) => getNewApiClientOptions(ctx) },
+  'api clients: create API client': {
+    audit: 'api_client.created',
+    prepare: async (w) => {
+      // Hundreds of cells create clients; the limit (APIC-1) has its own test.
+      await (await getDb()).update(organizations).set({ apiClientLimit: 100_000 })
+      return (ctx) => createApiClient(ctx, { name: uniq('API client'), permissions: [{ slug: 'endusers.view', stageKeys: [w.stage.QA] }] })
+    },
+  },
+  'api clients: update API client': withApiClient((c) => (ctx) => updateApiClient(ctx, { clientKey: c.clientKey, name: uniq('Renamed client'), description: 'changed', version: 1 }), 'api_client.updated'),
+  'api clients: set API client permissions': withApiClient((c) => (ctx) => setApiClientPermissions(ctx, { clientKey: c.clientKey, permissions: [{ slug: 'users.manage', stageKeys: null }], version: 1 }), 'api_client.permissions_changed'),
+  'api clients: rotate API client secret': withApiClient((c) => (ctx) => rotateApiClientSecret(ctx, { clientKey: c.clientKey, overlapHours: 24 }), 'api_client.secret_rotated'),
+  'api clients: suspend API client': withApiClient((c) => (ctx) => suspendApiClient(ctx, { clientKey: c.clientKey }), 'api_client.suspended'),
+  'api clients: resume API client': withApiClient((c) => (ctx) => resumeApiClient(ctx, { clientKey: c.clientKey }), 'api_client.resumed', { suspended: true }),
+  'api clients: delete API client': withApiClient((c) => (ctx) => deleteApiClient(ctx, { clientKey: c.clientKey }), 'api_client.deleted'),
+
   // audit, dashboard, navigation, mailbox
   'audit: list audit events': { prepare: async () => (ctx) => listAuditEvents(ctx, {}) },
   'audit: list audit actions': { prepare: async () => (ctx) => listAuditActions(ctx) },
@@ -728,6 +772,10 @@ function withApp(ofAppMember: boolean, call: (app: Awaited<ReturnType<typeof new
   return { audit, prepare: async (w) => call(await newApp(w, { ofAppMember }), w) }
 }
 
+function withApiClient(call: (c: Awaited<ReturnType<typeof newApiClient>>) => (ctx: Ctx) => Promise<unknown>, audit?: string, opts: { suspended?: boolean } = {}): Op {
+  return { audit, prepare: async (w) => call(await newApiClient(w, opts)) }
+}
+
 function withGroup(stage: StageCode, call: (g: Awaited<ReturnType<typeof newGroup>>) => (ctx: Ctx) => Promise<unknown>, audit?: string): Op {
   return { audit, prepare: async (w) => call(await newGroup(w, stage)) }
 }
@@ -756,6 +804,7 @@ const SECTION: Record<keyof Navigation, Operation> = {
   roles: 'roles: list roles',
   apps: 'apps: list apps',
   groups: 'groups: list groups',
+  apiClients: 'api clients: list API clients',
   audit: 'audit: list audit events',
   mailbox: 'mail: list mailbox',
   settings: 'settings: get settings',

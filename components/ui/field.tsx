@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react'
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react'
 
 export const inputClass =
   'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-600 focus:ring-1 focus:ring-brand-600 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900'
@@ -33,6 +33,10 @@ export function describedBy(name: string, errors?: string[], hint?: boolean) {
 
 export function TextInput({ name, errors, hint, ...props }: InputHTMLAttributes<HTMLInputElement> & { name: string; errors?: string[]; hint?: boolean }) {
   return <input id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, errors, hint)} className={inputClass} {...props} />
+}
+
+export function TextArea({ name, errors, hint, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; errors?: string[]; hint?: boolean }) {
+  return <textarea id={name} name={name} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(name, errors, hint)} className={inputClass} {...props} />
 }
 
 export function Select({ name, errors, hint, children, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { name: string; errors?: string[]; hint?: boolean }) {

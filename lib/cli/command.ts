@@ -16,12 +16,14 @@ export type OptionSpec = {
   /** Shown in the usage text, e.g. EMAIL for `--email EMAIL`. */
   valueName?: string
   required?: boolean
+  /** A string option that may be given several times (`--permission a --permission b`); its value is a list. */
+  multiple?: boolean
 }
 
 export type OptionSpecs = Record<string, OptionSpec>
 
 export type OptionValues<O extends OptionSpecs> = {
-  [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean : O[K]['required'] extends true ? string : string | undefined
+  [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : O[K]['required'] extends true ? string : string | undefined
 }
 
 /** What a successful command reports: `lines` for people, `data` (one JSON object) for scripts under --json. */

@@ -122,10 +122,11 @@ export async function runCli(argv: readonly string[], output: Output, commands: 
   const command = commands.find((c) => c.name === name)
   if (!command) return usageError(undefined, name.startsWith('-') ? `unknown option '${name}'; a command comes first.` : `unknown command '${name}'.`)
 
-  let options: Record<string, string | boolean | undefined>
+  let options: Record<string, string | string[] | boolean | undefined>
   try {
     const config: ParseArgsConfig['options'] = {}
-    for (const [optionName, spec] of Object.entries({ ...command.options, ...GLOBAL_OPTIONS })) config[optionName] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }
+    for (const [optionName, spec] of Object.entries({ ...command.options, ...GLOBAL_OPTIONS }))
+      config[optionName] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }
     ;({ values: options } = parseArgs({ args: [...rest], options: config, strict: true, allowPositionals: false }) as { values: typeof options })
     if (options.help) {
       commandUsage(command).forEach(output.out)
@@ -140,7 +141,10 @@ export async function runCli(argv: readonly string[], output: Output, commands: 
   }
 
   const json = options.json === true
-  for (const [optionName, spec] of Object.entries(command.options)) if (spec.type === 'boolean') options[optionName] = options[optionName] === true
+  for (const [optionName, spec] of Object.entries(command.options)) {
+    if (spec.type === 'boolean') options[optionName] = options[optionName] === true
+    else if (spec.multiple) options[optionName] ??= []
+  }
   try {
     const result = await command.run({ options: options as never, json, note: output.err })
     if (json) output.out(JSON.stringify(result.data))

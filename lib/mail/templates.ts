@@ -171,3 +171,31 @@ export function testMail(p: { org: string; to: string; sentBy: string }): Mail {
     html: layout(p.org, `<p>This is a test email that ${escape(p.sentBy)} sent from the ${escape(p.org)} settings.</p><p>If you can read it, email delivery works.</p>`),
   }
 }
+
+export type ExpiringApiClient = { name: string; clientId: string; expiresAt: Date; link: string }
+
+/** APIC-2: sent once per secret, 14 days before it expires, to every holder of Manage API clients. */
+export function apiClientExpiryReminderMail(p: { org: string; to: string; clients: ExpiringApiClient[] }): Mail {
+  const one = p.clients.length === 1
+  const subject = one ? `${p.org}: the secret of API client ${p.clients[0].name} expires soon` : `${p.org}: the secrets of ${p.clients.length} API clients expire soon`
+  const lines = p.clients.map((c) => `- ${c.name} (client id ${c.clientId}): the secret stops working on ${c.expiresAt.toUTCString()}.\n  ${c.link}`)
+  const items = p.clients
+    .map((c) => `<li><a href="${escape(c.link)}">${escape(c.name)}</a> (client id <code>${escape(c.clientId)}</code>): the secret stops working on ${escape(c.expiresAt.toUTCString())}.</li>`)
+    .join('')
+  return {
+    template: 'api-client-expiry-reminder',
+    to: p.to,
+    subject,
+    text: `${one ? 'The secret of an API client' : 'The secrets of some API clients'} of ${p.org} will expire soon:
+
+${lines.join('\n')}
+
+Generate a new secret on the client's Secret tab before then and give it to whoever runs the integration; calls made with an expired secret are refused. You receive this because you can manage API clients.`,
+    html: layout(
+      p.org,
+      `<p>${one ? 'The secret of an API client' : 'The secrets of some API clients'} of <strong>${escape(p.org)}</strong> will expire soon:</p><ul>${items}</ul>
+<p>Generate a new secret on the client's Secret tab before then and give it to whoever runs the integration; calls made with an expired secret are refused.</p>
+<p style="color:#666">You receive this because you can manage API clients.</p>`,
+    ),
+  }
+}

@@ -5,7 +5,7 @@ import { check, holdsAnywhere } from '../authz/evaluate'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { opensSettings, settingsAccess } from '../settings/access'
 
-export type Navigation = { users: boolean; invite: boolean; roles: boolean; apps: boolean; groups: boolean; audit: boolean; mailbox: boolean; settings: boolean }
+export type Navigation = { users: boolean; invite: boolean; roles: boolean; apps: boolean; groups: boolean; apiClients: boolean; audit: boolean; mailbox: boolean; settings: boolean }
 
 async function sections(tx: Tx, ctx: Ctx): Promise<Navigation> {
   const me = await principalFor(tx, ctx)
@@ -19,6 +19,8 @@ async function sections(tx: Tx, ctx: Ctx): Promise<Navigation> {
     apps: holds('asset.open'),
     // Groups belong to stages, not apps: an app-scope grant does not open them.
     groups: atOrganization('endusers.view') || atOrganization('endusers.manage_groups'),
+    // Managing API clients is organization-only (APIC-1).
+    apiClients: atOrganization('users.manage_api_clients'),
     audit: holds('org.view_audit'),
     mailbox: holds('users.manage'),
     // Shown when any settings section opens (lib/settings/access.ts decides, for the page too).

@@ -5,6 +5,7 @@ import { createApp, createAppRole, createGroup } from '@/test/access-factories'
 import { createMember, rowCounts, stageKeyOf } from '@/test/factories'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
 import { current, form, Redirect } from '@/test/next-stubs'
+import { itRefusesEach } from '@/test/action-cases'
 
 // Server actions are public POST endpoints: whatever a client sends, the answer is a form result
 // (never a thrown error or a stack trace) and nothing changes. Next's request context, redirects
@@ -61,17 +62,7 @@ describe('group server actions', () => {
     ['deleteGroupAction', {}],
   ]
 
-  for (const [name, values] of bad) {
-    it(`${name} refuses ${JSON.stringify(values).slice(0, 80)} and changes nothing`, async () => {
-      current.ctx = admin
-      const before = await snapshot()
-      const action = actions[name] as (prev: unknown, data: FormData) => Promise<unknown>
-      const result = await action(null, form(values))
-      expect(result).toMatchObject({ ok: false, error: expect.any(String) })
-      expect(JSON.stringify(result)).not.toMatch(/\bat .+\.(ts|js):\d+/)
-      expect(await snapshot()).toEqual(before)
-    })
-  }
+  itRefusesEach(actions, bad, { asAdmin: () => void (current.ctx = admin), snapshot })
 
   it('refuses members without the permission and signed-out callers as form results', async () => {
     for (const ctx of [developer, { actor: null }] as Ctx[]) {

@@ -2,7 +2,7 @@
 
 import { FormMessage } from '@/components/forms/form-message'
 import { fieldErrors, submitted, useFormAction } from '@/components/forms/use-form-action'
-import { describedBy, Field, inputClass, TextInput } from '@/components/ui/field'
+import { Field, TextInput, TextArea } from '@/components/ui/field'
 import { SubmitButton } from '@/components/ui/submit-button'
 import { updateGroupSchema } from '@/lib/groups/schemas'
 import { updateGroupAction } from '../actions'
@@ -18,16 +18,7 @@ export function GroupDetailsForm({ groupKey, version, name, description }: { gro
         <TextInput name="name" defaultValue={submitted(state, 'name') ?? name} required maxLength={100} errors={errors('name')} />
       </Field>
       <Field label="Description" name="description" errors={errors('description')}>
-        <textarea
-          id="description"
-          name="description"
-          rows={3}
-          maxLength={500}
-          defaultValue={submitted(state, 'description') ?? description}
-          aria-invalid={errors('description')?.length ? true : undefined}
-          aria-describedby={describedBy('description', errors('description'))}
-          className={inputClass}
-        />
+        <TextArea name="description" rows={3} maxLength={500} defaultValue={submitted(state, 'description') ?? description} errors={errors('description')} />
       </Field>
       <FormMessage state={state && !state.ok && !state.fieldErrors ? state : null} />
       <SubmitButton pendingLabel="Saving…">Save</SubmitButton>

@@ -4,7 +4,7 @@ import Link from 'next/link'
 import { FormMessage } from '@/components/forms/form-message'
 import { fieldErrors, submitted, useFormAction } from '@/components/forms/use-form-action'
 import { buttonClass } from '@/components/ui/button'
-import { Field, Select, TextInput, inputClass, describedBy } from '@/components/ui/field'
+import { Field, Select, TextInput, TextArea } from '@/components/ui/field'
 import { SubmitButton } from '@/components/ui/submit-button'
 import type { StageRef } from '@/lib/authz/model'
 import { createGroupSchema } from '@/lib/groups/schemas'
@@ -19,16 +19,7 @@ export function CreateGroupForm({ stages }: { stages: StageRef[] }) {
         <TextInput name="name" defaultValue={submitted(state, 'name')} required maxLength={100} autoFocus errors={errors('name')} hint />
       </Field>
       <Field label="Description (optional)" name="description" errors={errors('description')}>
-        <textarea
-          id="description"
-          name="description"
-          rows={3}
-          maxLength={500}
-          defaultValue={submitted(state, 'description')}
-          aria-invalid={errors('description')?.length ? true : undefined}
-          aria-describedby={describedBy('description', errors('description'))}
-          className={inputClass}
-        />
+        <TextArea name="description" rows={3} maxLength={500} defaultValue={submitted(state, 'description')} errors={errors('description')} />
       </Field>
       <Field label="Stage" name="stageKey" errors={errors('stageKey')} hint="Fixed once the group exists. Only stages where you may manage groups are listed.">
         <Select name="stageKey" defaultValue={submitted(state, 'stageKey') ?? (stages.length === 1 ? stages[0].key : '')} errors={errors('stageKey')} hint required>

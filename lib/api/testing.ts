@@ -1,0 +1,65 @@
+import 'server-only'
+import { eq, inArray } from 'drizzle-orm'
+import { getDb } from '@/db/client'
+import { apiClientPermissions, apiClients, apiClientSecrets, stages } from '@/db/schema'
+import { hashClientSecret, newClientId, newClientSecret } from '../api-clients/secret'
+import { permissionsBySlug } from '../authz/catalogue'
+
+// Test helpers: API clients made by inserting rows, so the API pipeline's tests do not depend on
+// the API client use cases.
+
+let counter = 0
+
+export type TestApiClient = { key: string; clientId: string; secret: string; name: string }
+
+/** Permissions by slug, optionally limited to stage codes (DEV, QA, PRD). */
+export type TestPermission = { slug: string; stages?: string[] }
+
+async function permissionRows(clientKey: string, permissions: TestPermission[]) {
+  const db = await getDb()
+  const codes = [...new Set(permissions.flatMap((p) => p.stages ?? []))]
+  const stageRows = codes.length ? await db.select({ key: stages.key, code: stages.code }).from(stages).where(inArray(stages.code, codes)) : []
+  const keyOf = new Map(stageRows.map((s) => [s.code, s.key]))
+  return permissions.map((p) => ({ clientKey, permissionKey: permissionsBySlug.get(p.slug)!.key, stageKeys: p.stages ? p.stages.map((c) => keyOf.get(c)!) : null }))
+}
+
+export async function insertApiClient(opts: { name?: string; permissions?: TestPermission[]; suspended?: boolean; secretExpiresAt?: Date } = {}): Promise<TestApiClient> {
+  const db = await getDb()
+  const name = opts.name ?? `Test client ${Date.now().toString(36)}-${++counter}`
+  const clientId = newClientId()
+  const secret = newClientSecret()
+  const [client] = await db
+    .insert(apiClients)
+    .values({ clientId, name, suspendedAt: opts.suspended ? new Date() : null })
+    .returning({ key: apiClients.key })
+  await db.insert(apiClientSecrets).values({ clientKey: client.key, secretHash: hashClientSecret(secret), expiresAt: opts.secretExpiresAt ?? new Date(Date.now() + 90 * 86_400_000) })
+  if (opts.permissions?.length) await db.insert(apiClientPermissions).values(await permissionRows(client.key, opts.permissions))
+  return { key: client.key, clientId, secret, name }
+}
+
+/** Replaces the client's permissions, as an administrator's edit would. */
+export async function setApiClientPermissions(clientKey: string, permissions: TestPermission[]): Promise<void> {
+  const db = await getDb()
+  await db.delete(apiClientPermissions).where(eq(apiClientPermissions.clientKey, clientKey))
+  if (permissions.length) await db.insert(apiClientPermissions).values(await permissionRows(clientKey, permissions))
+}
+
+export async function setApiClientSuspended(clientKey: string, suspended: boolean): Promise<void> {
+  const db = await getDb()
+  await db.update(apiClients).set({ suspendedAt: suspended ? new Date() : null }).where(eq(apiClients.key, clientKey))
+}
+
+export async function deleteApiClientRow(clientKey: string): Promise<void> {
+  const db = await getDb()
+  await db.delete(apiClients).where(eq(apiClients.key, clientKey))
+}
+
+/** A token request as a client sends it: form-encoded, credentials in the body unless `basic`. */
+export function tokenRequest(form: Record<string, string>, init: { basic?: { id: string; secret: string }; headers?: Record<string, string> } = {}): Request {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...init.headers }
+  if (init.basic) {
+    const encode = (s: string) => encodeURIComponent(s).replace(/%20/g, '+')
+    headers.authorization = `Basic ${Buffer.from(`${encode(init.basic.id)}:${encode(init.basic.secret)}`).toString('base64')}`
+  }
+  return new Request('http://localhost:3000/identity/connect/token', { method: 'POST', headers, body: new URLSearchParams(form).toString() })
+}
