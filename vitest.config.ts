@@ -16,7 +16,7 @@ export default defineConfig({
   test: {
     env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
     projects: [
-      { resolve: { alias }, test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: integration } },
+      { resolve: { alias }, test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'], exclude: integration } },
       {
         resolve: { alias },
         test: { name: 'pglite', include: integration, testTimeout: 30_000, hookTimeout: 60_000, env: { GATEHOUSE_TEST_TARGET: 'pglite', LOG_LEVEL: 'silent' } },

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import Ajv, { type ValidateFunction } from 'ajv'
+import addFormats from 'ajv-formats'
+import { expect } from 'vitest'
+
+// Contract tests (issue 5): every response a test receives from /api/identity/v1 is checked against
+// ODC's OpenAPI file — status declared for the operation, body valid against its schema, and no
+// property the schema does not name (objects are closed here even where the file leaves them open,
+// so an extra field fails), no required one missing.
+
+type Json = Record<string, unknown>
+// A copy of the contract in the repository, so a clean clone can run the tests.
+const SPEC_PATH = path.resolve(process.cwd(), 'test/contracts/odc-identity-v1.openapi.json')
+
+let loaded: { spec: Json; ajv: Ajv; cache: Map<string, ValidateFunction> } | undefined
+
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closeObjects)
+  if (!node || typeof node !== 'object') return node
+  const out: Json = {}
+  for (const [k, v] of Object.entries(node)) out[k] = closeObjects(v)
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false
+  return out
+}
+
+function load() {
+  if (loaded) return loaded
+  const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Json
+  const ajv = new Ajv({ strict: false, allErrors: true })
+  addFormats(ajv)
+  const components = closeObjects((spec.components as Json).schemas) as Json
+  ajv.addSchema({ $id: 'odc', components: { schemas: components } })
+  loaded = { spec, ajv, cache: new Map() }
+  return loaded
+}
+
+/** The operation of the OpenAPI file with this operationId: its path, method and declared responses. */
+export function operation(operationId: string): { path: string; method: string; responses: Json } {
+  const { spec } = load()
+  for (const [p, item] of Object.entries(spec.paths as Json)) {
+    for (const [method, op] of Object.entries(item as Json)) {
+      if ((op as Json)?.operationId === operationId) return { path: p, method, responses: (op as Json).responses as Json }
+    }
+  }
+  throw new Error(`No operation ${operationId} in the OpenAPI file`)
+}
+
+function validatorFor(operationId: string, status: number): ValidateFunction | null {
+  const { ajv, cache } = load()
+  const id = `${operationId}:${status}`
+  if (cache.has(id)) return cache.get(id)!
+  const { responses } = operation(operationId)
+  const declared = (responses[String(status)] ?? responses.default) as Json | undefined
+  if (!declared) throw new Error(`${operationId} does not declare status ${status}; declared: ${Object.keys(responses).join(', ')}`)
+  const schema = ((declared.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined
+  if (!schema) {
+    cache.set(id, null as unknown as ValidateFunction)
+    return null
+  }
+  const rewritten = JSON.parse(JSON.stringify(closeObjects(schema)).replace(/"#\/components\/schemas\//g, '"odc#/components/schemas/'))
+  const validate = ajv.compile(rewritten)
+  cache.set(id, validate)
+  return validate
+}
+
+/**
+ * Asserts that `response` is what the OpenAPI file declares for `operationId`: a declared status,
+ * and a JSON body valid against that status's schema (an empty body where none is declared).
+ * Returns the parsed body.
+ */
+export async function expectConforms(operationId: string, response: Response): Promise<unknown> {
+  const text = await response.text()
+  const validate = validatorFor(operationId, response.status)
+  if (!validate) {
+    expect(text, `${operationId} ${response.status} declares no body`).toBe('')
+    return null
+  }
+  expect(response.headers.get('content-type') ?? '', `${operationId} ${response.status} content type`).toMatch(/^application\/json/)
+  const body = JSON.parse(text)
+  const ok = validate(body)
+  expect(ok ? [] : validate.errors, `${operationId} ${response.status} body against the OpenAPI schema: ${text.slice(0, 400)}`).toEqual([])
+  return body
+}
