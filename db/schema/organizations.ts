@@ -13,6 +13,10 @@ export const organizations = pgTable(
     internalDomains: text('internal_domains').array().notNull().default(sql`'{}'::text[]`),
     // At most this many API clients (APIC-1; ODC's limit by default).
     apiClientLimit: integer('api_client_limit').notNull().default(35),
+    // Requests per minute for the whole organization (API-3): the identity API, and bulk creation
+    // within it.
+    apiRateLimit: integer('api_rate_limit').notNull().default(100),
+    bulkRateLimit: integer('bulk_rate_limit').notNull().default(5),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
