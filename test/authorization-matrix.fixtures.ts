@@ -2,12 +2,13 @@ import { eq, sql } from 'drizzle-orm'
 import { getDb } from '@/db/client'
 import { apiClientPermissions, apiClients, apiClientSecrets, auditEvents, emailSettings, roleAssignments, stages, userCredentials, users, type UserStatus } from '@/db/schema'
 import { hashClientSecret, newClientId, newClientSecret } from '@/lib/api-clients/secret'
+import { issueClientToken } from '@/lib/api/issue-client-token'
 import { hashPassword } from '@/lib/auth/passwords'
 import { openPortalSession } from '@/lib/auth/sessions'
 import { openStageSession } from '@/lib/auth/stage-sessions'
 import { permissionsBySlug } from '@/lib/authz/catalogue'
 import { sha256 } from '@/lib/auth/tokens'
-import type { Ctx } from '@/lib/context'
+import { systemCtx, type Ctx } from '@/lib/context'
 import { createApp, createAppRole, createGroup, grantAppRole } from './access-factories'
 import { createMember, createRole, roleKeyOf, stageKeyOf } from './factories'
 import { anonymous, asUser, setupOrganization, uniqueEmail } from './harness'
@@ -157,6 +158,15 @@ export async function newApiClient(w: World, opts: { suspended?: boolean } = {})
   await db.insert(apiClientPermissions).values({ clientKey: client.key, permissionKey: permissionsBySlug.get('endusers.view')!.key, stageKeys: [w.stage.QA] })
   return { clientKey: client.key, clientId: client.clientId, secret }
 }
+
+/** An access token for the API client, from the token endpoint's use case (client credentials). */
+export async function apiClientToken(client: { clientId: string; secret: string }): Promise<string> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret })
+  return (await issueClientToken(systemCtx('test'), form)).access_token
+}
+
+/** The context apiHandler gives a use case for a request authenticated as the API client. */
+export const apiClientCtx = (client: { clientKey: string }): Ctx => ({ actor: { type: 'api_client', clientKey: client.clientKey, label: 'API client' }, ip: '127.0.0.1', userAgent: 'vitest' })
 
 /** Opens a portal session for the user and returns its public id (the hash the session list shows). */
 export async function openSession(userKey: string): Promise<string> {

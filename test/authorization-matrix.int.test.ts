@@ -26,6 +26,10 @@ import { previewAppStages, updateApp } from '@/lib/apps/update-app'
 import { listAuditActions, listAuditEvents } from '@/lib/audit/list-audit-events'
 import { changePassword } from '@/lib/auth/change-password'
 import type { Ctx } from '@/lib/context'
+import { rotateSigningKey } from '@/lib/api/signing-keys'
+import { setApiClientSuspended } from '@/lib/api/testing'
+import { whoAmI } from '@/lib/api/whoami'
+import { GET as whoAmIRoute } from '@/app/api/gatehouse/v1/whoami/route'
 import { getDashboard } from '@/lib/dashboard/get-dashboard'
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@/lib/errors'
 import { addGroupMember } from '@/lib/groups/add-group-member'
@@ -79,6 +83,8 @@ import { eq } from 'drizzle-orm'
 import { PASSWORD, createRole as insertRole } from './factories'
 import {
   PRINCIPALS,
+  apiClientCtx,
+  apiClientToken,
   auditSince,
   buildWorld,
   fingerprint,
@@ -283,6 +289,8 @@ const MATRIX = {
   'api clients: suspend API client':                                       [A,    D,        D,     D,        D,      U],
   'api clients: resume API client':                                        [A,    D,        D,     D,        D,      U],
   'api clients: delete API client':                                        [A,    D,        D,     D,        D,      U],
+  // token signing keys (APIC-3; rotating needs org.manage, which only the administrator holds)
+  'signing keys: rotate signing key':                                      [A,    D,        D,     D,        D,      U],
   // audit trail, dashboard, navigation, development mailbox
   'audit: list audit events':                                              [A,    D,        D,     D,        D,      U],
   'audit: list audit actions':                                             [A,    D,        D,     D,        D,      U],
@@ -600,6 +608,9 @@ const OPS: Record<Operation, Op> = {
   'api clients: resume API client': withApiClient((c) => (ctx) => resumeApiClient(ctx, { clientKey: c.clientKey }), 'api_client.resumed', { suspended: true }),
   'api clients: delete API client': withApiClient((c) => (ctx) => deleteApiClient(ctx, { clientKey: c.clientKey }), 'api_client.deleted'),
 
+  // token signing keys: the old key retires (still published), a new one signs
+  'signing keys: rotate signing key': { audit: 'signing_key.rotated', prepare: async () => (ctx) => rotateSigningKey(ctx) },
+
   // audit, dashboard, navigation, mailbox
   'audit: list audit events': { prepare: async () => (ctx) => listAuditEvents(ctx, {}) },
   'audit: list audit actions': { prepare: async () => (ctx) => listAuditActions(ctx) },
@@ -843,6 +854,40 @@ describe('authorization matrix (Q-2)', () => {
     const i = PRINCIPALS.indexOf(who)
     const expected = Object.fromEntries(Object.entries(SECTION).map(([section, op]) => [section, MATRIX[op][i] === 'allow']))
     expect(await getNavigation(w.ctx(who))).toEqual(expected)
+  })
+
+  // SPEC Q-2's API client principals. The use cases above are member actions; an API client acts
+  // through the REST API, where apiHandler authenticates it and the use case re-checks it (APIC-4).
+  // An active client passes both; a suspended one is refused by both as unauthenticated (401,
+  // AUTH-40104 over HTTP), at once for a token issued before the suspension, and its refusal
+  // changes nothing — not even the rate limit count (refused before counting).
+  const API_CLIENT_CASES = [
+    { client: 'active', via: 'whoAmI', expected: 'allow' },
+    { client: 'suspended', via: 'whoAmI', expected: 'unauth' },
+    { client: 'active', via: 'GET /api/gatehouse/v1/whoami', expected: 'allow' },
+    { client: 'suspended', via: 'GET /api/gatehouse/v1/whoami', expected: 'unauth' },
+  ] as const
+
+  it.each(API_CLIENT_CASES)('$via × $client API client → $expected (Q-2, APIC-4)', async ({ client, via, expected }) => {
+    const c = await newApiClient(w)
+    const token = await apiClientToken(c)
+    if (client === 'suspended') await setApiClientSuspended(c.clientKey, true)
+    const before = await fingerprint()
+    if (via === 'whoAmI') {
+      expect(await outcome(whoAmI(apiClientCtx(c)))).toBe(expected)
+      expect(await fingerprint()).toEqual(before)
+      return
+    }
+    const response = await whoAmIRoute(new Request('http://localhost:3000/api/gatehouse/v1/whoami', { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) })
+    if (expected === 'allow') {
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ clientId: c.clientId, permissions: [{ slug: 'endusers.view', stageKeys: [w.stage.QA] }] })
+    } else {
+      expect(response.status).toBe(401)
+      expect(await response.json()).toMatchObject({ status: 401, errorCode: 'GH-GH-AUTH-40104' })
+      expect(response.headers.get('ratelimit-limit')).toBeNull()
+      expect(await fingerprint()).toEqual(before)
+    }
   })
 
   // Not a cell of the table: a refusal must come before any answer that depends on the data, or a

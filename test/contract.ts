@@ -21,7 +21,22 @@ function closeObjects(node: unknown): unknown {
   const out: Json = {}
   for (const [k, v] of Object.entries(node)) out[k] = closeObjects(v)
   if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false
+  // OpenAPI 3.0 puts `nullable` beside an allOf/$ref with no `type`, which ajv cannot compile: say it as anyOf with null.
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _nullable, description: _description, ...rest } = out
+    return { anyOf: [rest, { type: 'null' }] }
+  }
   return out
+}
+
+/**
+ * The one property Gatehouse adds to ODC's ProblemDetails (lib/api/problem.ts): `errors`, field →
+ * messages, on a validation failure, as ASP.NET's ValidationProblemDetails does. Anything else extra still fails.
+ */
+function withValidationErrors(schemas: Json): Json {
+  const problem = schemas.ProblemDetails as Json
+  const properties = { ...(problem.properties as Json), errors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } }
+  return { ...schemas, ProblemDetails: { ...problem, properties } }
 }
 
 function load() {
@@ -29,7 +44,7 @@ function load() {
   const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Json
   const ajv = new Ajv({ strict: false, allErrors: true })
   addFormats(ajv)
-  const components = closeObjects((spec.components as Json).schemas) as Json
+  const components = withValidationErrors(closeObjects((spec.components as Json).schemas) as Json)
   ajv.addSchema({ $id: 'odc', components: { schemas: components } })
   loaded = { spec, ajv, cache: new Map() }
   return loaded

@@ -4,6 +4,7 @@ import { getDb } from '@/db/client'
 import { apiClientPermissions, apiClients, apiClientSecrets, stages } from '@/db/schema'
 import { hashClientSecret, newClientId, newClientSecret } from '../api-clients/secret'
 import { permissionsBySlug } from '../authz/catalogue'
+import { advanceTestClock, now } from '../clock'
 
 // Test helpers: API clients made by inserting rows, so the API pipeline's tests do not depend on
 // the API client use cases.
@@ -63,3 +64,14 @@ export function tokenRequest(form: Record<string, string>, init: { basic?: { id:
   }
   return new Request('http://localhost:3000/identity/connect/token', { method: 'POST', headers, body: new URLSearchParams(form).toString() })
 }
+
+/**
+ * Moves the test clock to just after the start of the next minute: a fresh rate limit window with
+ * (almost) a whole minute ahead, so a test's requests all fall in one window. Needs
+ * GATEHOUSE_TEST_CLOCK=1 before the configuration is first read: in a test file,
+ *   vi.hoisted(() => { process.env.GATEHOUSE_TEST_CLOCK = '1' })
+ */
+export function toNextMinute(): Date {
+  return advanceTestClock(60_000 - (now().getTime() % 60_000) + 50)
+}
+

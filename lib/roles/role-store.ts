@@ -17,9 +17,12 @@ export async function findRole(tx: Tx, roleKey: string, opts: { forUpdate?: bool
   return role
 }
 
+/** A change to a built-in role was refused; the REST API answers PATCH with its declared 409. */
+export class BuiltInRoleError extends ForbiddenError {}
+
 /** Built-in roles (Administrator, Developer) are never edited or deleted (ROLE-1). */
 export function refuseReadOnly(role: { isReadOnly: boolean; name: string }, what: string): void {
-  if (role.isReadOnly) throw new ForbiddenError(`“${role.name}” is a built-in role and cannot be ${what}. Duplicate it to make a custom role you can change.`)
+  if (role.isReadOnly) throw new BuiltInRoleError(`“${role.name}” is a built-in role and cannot be ${what}. Duplicate it to make a custom role you can change.`)
 }
 
 export async function loadRoleGrants(tx: Tx, roleKey: string): Promise<GrantedPermission[]> {
@@ -72,7 +75,10 @@ export async function replaceRoleGrants(tx: Tx, roleKey: string, grants: Granted
   await tx.insert(rolePermissions).values(grants.map((g) => ({ roleKey, permissionKey: permissionsBySlug.get(g.slug)!.key, stageKeys: g.stageKeys })))
 }
 
-const nameTaken = () => new ValidationError('Choose another name.', { name: ['Another role already has this name.'] })
+/** The name belongs to another role; the REST API answers it with its declared 409. */
+export class RoleNameTakenError extends ValidationError {}
+
+const nameTaken = () => new RoleNameTakenError('Choose another name.', { name: ['Another role already has this name.'] })
 
 /** Role names are unique whatever their case (ROLE-3); the unique index is the final word. */
 export async function refuseTakenName(tx: Tx, name: string, exceptKey?: string): Promise<void> {

@@ -42,7 +42,7 @@ const COUNT_CAP = 10_000
 export const MIN_SEARCH_LENGTH = 3
 
 // Each sort is an expression with a matching index (db/schema/users.ts); the key breaks ties.
-const sortExpressions: Record<UserSort, SQL> = {
+export const sortExpressions: Record<UserSort, SQL> = {
   name: sql`lower(${users.name})`,
   email: sql`lower(coalesce(${users.email}, ''))`,
   status: sql`${users.status}`,
@@ -82,8 +82,11 @@ function endUsersIn(reach: Decision['nearMisses']): SQL {
   ))`
 }
 
-/** Which users the actor may see: users.manage sees all; otherwise members and/or end-users. */
-async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
+/**
+ * Which users the actor may see: users.manage sees all; otherwise members and/or end-users (also
+ * the REST API's rule, API-40, in query-users.ts). Undefined = no restriction; throws 403 when none.
+ */
+export async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
   const all = await checkPermission(tx, ctx, 'users.manage')
   if (all === 'system' || all.allowed) return undefined
   const members = await checkPermission(tx, ctx, 'users.view_members')
