@@ -6,7 +6,7 @@ import { describedBy, inputClass } from '../ui/field'
 import { SubmitButton } from '../ui/submit-button'
 import { DURATION_UNITS, describeMinutes, splitMinutes } from '@/lib/settings/durations'
 import { stageSessionsFormSchema } from '@/lib/settings/schemas'
-import { ConfirmConsequences } from './confirm-consequences'
+import { ConfirmLosses } from '../forms/confirm-losses'
 import type { FormAction } from './types'
 
 type Props = {
@@ -86,7 +86,7 @@ export function StageSessionsForm({ stage, sessions, action }: Props) {
         Saving a change ends every session of {stage.code}
         {sessions.liveSessions > 0 ? ` (${sessions.liveSessions.toLocaleString('en')} live now)` : ' (none is live now)'}: its end-users sign in again under the new limits.
       </p>
-      <ConfirmConsequences state={state} title={`Saving ends the sessions of ${stage.code}`} label="Save and end the sessions" />
+      <ConfirmLosses state={state} title={`Saving ends the sessions of ${stage.code}`} label="Save and end the sessions" />
       <FormMessage state={state && !state.ok && !state.fieldErrors ? state : null} />
       {!confirming && <SubmitButton pendingLabel="Saving…">Save session settings</SubmitButton>}
     </form>

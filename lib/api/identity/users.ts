@@ -3,6 +3,8 @@ import { userStatus } from '@/db/schema/enums'
 import { ConflictError, ValidationError } from '../../errors'
 import type { UserApplicationRole, UserFilters, UserProfileRow } from '../../users/query-users'
 import { USER_PROFILE_SORTS } from '../../users/query-users'
+import { createUser } from '../../users/create-user'
+import type { Ctx } from '../../context'
 import { arrayParam, limitParam, offsetParam, sortParam } from '../query'
 
 // ODC's UserProfile shapes (identity v1, §5 of the digest) mapped onto Gatehouse's users.
@@ -168,4 +170,30 @@ export async function conflictAs400<T>(work: Promise<T>): Promise<T> {
     if (e instanceof ConflictError) throw new ValidationError(e.message, e.fieldErrors)
     throw e
   }
+}
+
+/** UserProfileCreateApiRequest (additionalProperties: false). */
+export const createUserBody = z.strictObject({
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  isActive: z.boolean().optional(),
+  photoUrl: z.string().nullish(),
+  addToBuiltInIdentityProvider: z.boolean().optional(),
+  identityProviderKey: z.uuid({ error: 'Not a valid key.' }).nullish(),
+  subject: z.string().nullish(),
+  username: z.string().nullish(),
+})
+
+/** POST /users: ODC's request mapped onto createUser; what Gatehouse cannot honour is refused as a 400. */
+export async function createUserFromApi(ctx: Ctx, body: z.infer<typeof createUserBody>): Promise<{ key: string }> {
+  const refused: Record<string, string[]> = {}
+  if (!body.email) refused.email = ['Enter an email address: Gatehouse users sign in with their email.']
+  // Gatehouse has only its built-in sign-in: no external identity provider profiles to pre-create.
+  if (body.identityProviderKey) refused.identityProviderKey = ['No identity provider with this key exists.']
+  for (const name of ['subject', 'username'] as const) if (body[name]) refused[name] = [`${name} needs an identityProviderKey.`]
+  if (Object.keys(refused).length) throw new ValidationError('Some fields need attention.', refused)
+  const { userKey } = await conflictAs400(
+    createUser(ctx, { email: body.email, name: body.name ?? '', photoUrl: body.photoUrl ?? null, isActive: body.isActive ?? true, reuseExisting: body.addToBuiltInIdentityProvider ?? false }),
+  )
+  return { key: userKey }
 }

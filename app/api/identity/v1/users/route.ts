@@ -1,10 +1,7 @@
-import { z } from 'zod'
 import { jsonBody } from '@/lib/api/body'
 import { apiHandler } from '@/lib/api/handler'
-import { conflictAs400, queryUsersParams, toUserFilters, toUserProfile } from '@/lib/api/identity/users'
+import { createUserBody, createUserFromApi, queryUsersParams, toUserFilters, toUserProfile } from '@/lib/api/identity/users'
 import { listResponse, parseQuery, querySchema } from '@/lib/api/query'
-import { ValidationError } from '@/lib/errors'
-import { createUser } from '@/lib/users/create-user'
 import { getVisibleUser, queryUsersPage } from '@/lib/users/query-users'
 
 // UserProfile_QueryUsers (API-1) and UserProfile_CreateUser (API-3).
@@ -26,30 +23,7 @@ export const GET = apiHandler(
   { api: 'identity' },
 )
 
-const createBody = z.strictObject({
-  name: z.string().nullish(),
-  email: z.string().nullish(),
-  isActive: z.boolean().optional(),
-  photoUrl: z.string().nullish(),
-  addToBuiltInIdentityProvider: z.boolean().optional(),
-  identityProviderKey: z.uuid({ error: 'Not a valid key.' }).nullish(),
-  subject: z.string().nullish(),
-  username: z.string().nullish(),
-})
-
 export const POST = apiHandler(
-  async (ctx, request) => {
-    const body = await jsonBody(request, createBody)
-    const refused: Record<string, string[]> = {}
-    if (!body.email) refused.email = ['Enter an email address: Gatehouse users sign in with their email.']
-    // Gatehouse has only its built-in sign-in: no external identity provider profiles to pre-create.
-    if (body.identityProviderKey) refused.identityProviderKey = ['No identity provider with this key exists.']
-    for (const name of ['subject', 'username'] as const) if (body[name]) refused[name] = [`${name} needs an identityProviderKey.`]
-    if (Object.keys(refused).length) throw new ValidationError('Some fields need attention.', refused)
-    const { userKey } = await conflictAs400(
-      createUser(ctx, { email: body.email, name: body.name ?? '', photoUrl: body.photoUrl ?? null, isActive: body.isActive ?? true, reuseExisting: body.addToBuiltInIdentityProvider ?? false }),
-    )
-    return Response.json({ key: userKey }, { status: 201 })
-  },
+  async (ctx, request) => Response.json(await createUserFromApi(ctx, await jsonBody(request, createUserBody)), { status: 201 }),
   { api: 'identity' },
 )
