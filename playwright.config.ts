@@ -22,6 +22,9 @@ if (!process.env.GATEHOUSE_E2E_DATA_DIR) {
   process.once('exit', () => rmSync(dir, { recursive: true, force: true })) // after the web server stopped
 }
 const DATA_DIR = process.env.GATEHOUSE_E2E_DATA_DIR
+// Journeys that run the CLI against this portal's database need the same secret (API client
+// secrets are keyed by it).
+process.env.GATEHOUSE_E2E_AUTH_SECRET = AUTH_SECRET
 
 export default defineConfig({
   testDir: 'e2e',

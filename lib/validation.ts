@@ -3,6 +3,10 @@ import { ValidationError } from './errors'
 
 /** Parses input crossing a boundary; a failure becomes a ValidationError with field messages. */
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  // PostgreSQL text cannot hold a NUL character: refused here, once, for every use case, so it is a
+  // field error rather than a failed query.
+  const withNul = pathsWithNul(input)
+  if (withNul.length) throw new ValidationError('Some fields need attention.', Object.fromEntries(withNul.map((p) => [p, ['Contains a NUL character, which is not allowed.']])))
   const result = schema.safeParse(input)
   if (result.success) return result.data
   const fieldErrors: Record<string, string[]> = {}
@@ -12,6 +16,15 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T
     ;(fieldErrors[field] ??= []).push(message)
   }
   throw new ValidationError('Some fields need attention.', fieldErrors)
+}
+
+function pathsWithNul(value: unknown, path: string[] = [], found: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push(path.length ? path.join('.') : 'form')
+  } else if (value && typeof value === 'object' && depth < 20) {
+    for (const [k, v] of Object.entries(value)) pathsWithNul(v, [...path, k], found, depth + 1)
+  }
+  return found
 }
 
 export const emailSchema = z

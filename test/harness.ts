@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { closeDatabase, installDatabase, type Database } from '@/db/client'
 import { createTestDatabase } from '@/db/testing'
 import type { Ctx } from '@/lib/context'
@@ -10,7 +10,8 @@ export const ADMIN = { organizationName: 'Acme', name: 'Ada Admin', email: 'ada@
 export function useTestDatabase(): { current: () => Database } {
   let database: Database | undefined
   beforeAll(async () => {
-    database = await createTestDatabase()
+    // A copy of the run's migrated template (test/global-setup.ts).
+    database = await createTestDatabase(inject('testTemplate') ?? {})
     installDatabase(database)
   })
   afterAll(async () => {

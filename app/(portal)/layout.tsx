@@ -28,6 +28,7 @@ export default async function PortalLayout({ children }: { children: React.React
             {nav.roles && <NavLink href="/roles">Roles</NavLink>}
             {nav.apps && <NavLink href="/apps">Apps</NavLink>}
             {nav.apiClients && <NavLink href="/api-clients">API clients</NavLink>}
+            <NavLink href="/api-reference">API</NavLink>
             {nav.audit && <NavLink href="/audit">Audit trail</NavLink>}
             {nav.mailbox && !mailDelivered && <NavLink href="/dev/mailbox">Mailbox</NavLink>}
             {nav.users && <NavLink href="/access/check">Check access</NavLink>}

@@ -49,7 +49,8 @@ export function parseFlags(argv: string[]) {
   return { args, int }
 }
 
-export async function openPostgres(adminUrl: string, keep: boolean): Promise<Bench> {
+/** A fresh database; `poolMax` connections (the portal's own pool has 10, db/client.ts). */
+export async function openPostgres(adminUrl: string, keep: boolean, poolMax = 4): Promise<Bench> {
   const name = `gatehouse_bench_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
@@ -64,8 +65,8 @@ export async function openPostgres(adminUrl: string, keep: boolean): Promise<Ben
     await cleanup.query(`drop database if exists ${name} with (force)`)
     await cleanup.end()
   }
-  const database = connect({ connectionString: url.toString(), max: 4 }, drop)
-  return { target: 'postgres', database, note: `fresh database ${name} on ${url.host}, dropped at the end` }
+  const database = connect({ connectionString: url.toString(), max: poolMax }, drop)
+  return { target: 'postgres', database, note: `fresh database ${name} on ${url.host}, ${keep ? 'kept' : 'dropped'} at the end` }
 }
 
 export async function openPglite(keep: boolean): Promise<Bench> {

@@ -5,7 +5,7 @@ import { bigint, bigserial, pgTable, text } from 'drizzle-orm/pg-core'
  * (migration 0007): every statement that changes a count appends its net change per kind, so
  * counting never scans users and concurrent writers never wait on a shared counter row. The
  * dashboard sums the rows and folds them into one per kind once they pile up.
- * Kinds: member, end_user_internal, end_user_external, invited.
+ * Kinds: user (every user, migration 0011), member, end_user_internal, end_user_external, invited.
  */
 export const userCountDeltas = pgTable('user_count_deltas', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

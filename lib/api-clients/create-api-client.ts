@@ -8,6 +8,7 @@ import { ConflictError, PreconditionFailedError } from '../errors'
 import { grantStrings } from '../roles/coverage'
 import { normalizeGrants } from '../roles/role-store'
 import { parse } from '../validation'
+import { refuseGrantsBeyondCaller } from './guards'
 import { createApiClientSchema } from './schemas'
 import { newClientId } from './secret'
 import { issueSecret, refuseTakenName, replaceClientGrants, requireClientManager, resolveExpiry, uniqueNameError } from './store'
@@ -33,6 +34,7 @@ export async function createApiClient(ctx: Ctx, input: unknown): Promise<Created
     const { expiresOn, expiresAt } = resolveExpiry(p.expiresOn, now)
     const catalogue = await catalogueFor(tx, ctx)
     const grants = normalizeGrants(p.permissions, catalogue)
+    await refuseGrantsBeyondCaller(tx, ctx, grants, 'give out')
     // The organization's row lock makes concurrent creations count one after the other.
     const [org] = await tx.select({ limit: organizations.apiClientLimit }).from(organizations).for('update')
     if (!org) throw new PreconditionFailedError('Gatehouse has not been set up yet: there is no organization to add an API client to.')

@@ -6,6 +6,7 @@ import { catalogueFor } from '../authz'
 import { withTransaction, type Ctx } from '../context'
 import { grantStrings } from '../roles/coverage'
 import { parse } from '../validation'
+import { refuseSelf } from './guards'
 import { clientKeySchema } from './schemas'
 import { findApiClient, loadClientGrants, requireClientManager } from './store'
 
@@ -17,6 +18,7 @@ export async function deleteApiClient(ctx: Ctx, input: unknown): Promise<{ delet
   const { clientKey } = parse(clientKeySchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
     await requireClientManager(tx, ctx)
+    refuseSelf(ctx, clientKey, 'delete')
     const client = await findApiClient(tx, clientKey, { forUpdate: true })
     const catalogue = await catalogueFor(tx, ctx)
     const permissions = grantStrings(await loadClientGrants(tx, client.key), catalogue)

@@ -5,7 +5,8 @@ import { audit } from '../audit/record'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { parse } from '../validation'
 import { rotateApiClientSecretSchema } from './schemas'
-import { findApiClient, issueSecret, requireClientManager, resolveExpiry } from './store'
+import { refuseGrantsBeyondCaller } from './guards'
+import { findApiClient, issueSecret, loadClientGrants, requireClientManager, resolveExpiry } from './store'
 
 export type RotatedSecret = {
   clientId: string
@@ -27,6 +28,8 @@ export async function rotateApiClientSecret(ctx: Ctx, input: unknown): Promise<R
     await requireClientManager(tx, ctx)
     // The row lock orders concurrent rotations: each retires what the one before it issued.
     const client = await findApiClient(tx, p.clientKey, { forUpdate: true })
+    // Whoever holds the new secret acts as this client.
+    await refuseGrantsBeyondCaller(tx, ctx, await loadClientGrants(tx, client.key), 'take over, through a new secret, a client holding')
     const now = nowOf(ctx)
     const { expiresOn, expiresAt } = resolveExpiry(p.expiresOn, now)
     const previousRetiresAt = new Date(now.getTime() + p.overlapHours * 3_600_000)

@@ -7,6 +7,7 @@ import { nowOf, withTransaction, type Ctx } from '../context'
 import { grantStrings } from '../roles/coverage'
 import { normalizeGrants } from '../roles/role-store'
 import { parse } from '../validation'
+import { grantsAdded, refuseGrantsBeyondCaller } from './guards'
 import { setApiClientPermissionsSchema } from './schemas'
 import { checkVersion, findApiClient, loadClientGrants, permissionChange, replaceClientGrants, requireClientManager } from './store'
 
@@ -26,6 +27,7 @@ export async function setApiClientPermissions(ctx: Ctx, input: unknown): Promise
     const catalogue = await catalogueFor(tx, ctx)
     const grants = normalizeGrants(p.permissions, catalogue)
     const current = await loadClientGrants(tx, client.key)
+    await refuseGrantsBeyondCaller(tx, ctx, grantsAdded(current, grants), 'give out')
     const before = grantStrings(current, catalogue)
     const after = grantStrings(grants, catalogue)
     if (JSON.stringify(before) === JSON.stringify(after)) return { version: client.version, added: [], removed: [] }

@@ -4,6 +4,7 @@ import { apiClients } from '@/db/schema'
 import { audit } from '../audit/record'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { parse } from '../validation'
+import { refuseSelf } from './guards'
 import { clientKeySchema } from './schemas'
 import { findApiClient, requireClientManager } from './store'
 
@@ -28,6 +29,7 @@ async function setSuspended(ctx: Ctx, input: unknown, suspend: boolean): Promise
   const { clientKey } = parse(clientKeySchema, input)
   return withTransaction(ctx, async (tx, ctx) => {
     await requireClientManager(tx, ctx)
+    if (suspend) refuseSelf(ctx, clientKey, 'suspend')
     const client = await findApiClient(tx, clientKey, { forUpdate: true })
     if ((client.suspendedAt !== null) === suspend) return { suspended: suspend }
     const now = nowOf(ctx)

@@ -24,3 +24,16 @@ export async function jsonBody<T extends z.ZodType>(request: Request, schema: T,
   }
   return parse(schema, value)
 }
+
+/**
+ * Like jsonBody, for an operation whose body is optional: a request with no body (and no content
+ * type) is read as `{}`, so the schema's defaults apply. A body sent without a content type is
+ * still a 415.
+ */
+export async function optionalJsonBody<T extends z.ZodType>(request: Request, schema: T, maxBytes = MAX_JSON_BYTES): Promise<z.infer<T>> {
+  if (request.headers.get('content-type') !== null) return jsonBody(request, schema, maxBytes)
+  const text = await readBodyText(request, maxBytes)
+  if (text === null) throw new PayloadTooLargeError(`The body is larger than ${Math.floor(maxBytes / 1024)} KB.`)
+  if (text.trim() !== '') throw new UnsupportedMediaTypeError('Send the body as application/json.')
+  return parse(schema, {})
+}

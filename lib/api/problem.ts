@@ -1,4 +1,4 @@
-import { DomainError, RateLimitedError, type FieldErrors } from '../errors'
+import { ConflictError, DomainError, RateLimitedError, type FieldErrors } from '../errors'
 
 // RFC 7807 problem details for the REST APIs (REST-10), in the shape ODC answers with:
 // { type, title, status, detail, instance, traceId, errorCode }, plus `errors` (field → messages)
@@ -19,6 +19,7 @@ import { DomainError, RateLimitedError, type FieldErrors } from '../errors'
 //   NF-40401 not found                           CONF-40901 conflict
 //   BIZ-41201 precondition failed                REQ-41501 unsupported media type
 //   REQ-41301 body too large                     RATE-42901 rate limit reached
+//   CONF-40902 the change takes access away (or ends sessions): repeat it with `confirm`
 //   SYS-50001 unexpected error (see traceId in the logs)
 // A published code keeps its meaning; a new reason takes the next number.
 
@@ -69,6 +70,18 @@ export class UnsupportedMediaTypeError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   override readonly status = 413
   override readonly code = 'PayloadTooLarge'
+}
+
+/**
+ * A change that would take something away (end-user roles, members' app roles, live sessions) and
+ * was not confirmed: nothing was changed. `errors.confirm` says what would be lost, one line each,
+ * so a script can show it before repeating the request with `confirm`.
+ */
+export class ConfirmationRequiredError extends ConflictError {
+  readonly problemNumber = 2
+  constructor(message: string, losses: string[]) {
+    super(message, { confirm: losses })
+  }
 }
 
 export type ProblemOptions = { api: ApiName; traceId: string; instance?: string | null }

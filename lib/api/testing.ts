@@ -5,6 +5,8 @@ import { apiClientPermissions, apiClients, apiClientSecrets, stages } from '@/db
 import { hashClientSecret, newClientId, newClientSecret } from '../api-clients/secret'
 import { permissionsBySlug } from '../authz/catalogue'
 import { advanceTestClock, now } from '../clock'
+import { systemCtx } from '../context'
+import { issueClientToken } from './issue-client-token'
 
 // Test helpers: API clients made by inserting rows, so the API pipeline's tests do not depend on
 // the API client use cases.
@@ -53,6 +55,12 @@ export async function setApiClientSuspended(clientKey: string, suspended: boolea
 export async function deleteApiClientRow(clientKey: string): Promise<void> {
   const db = await getDb()
   await db.delete(apiClients).where(eq(apiClients.key, clientKey))
+}
+
+/** A bearer token for a test client, issued as the token endpoint issues it. */
+export async function tokenFor(client: Pick<TestApiClient, 'clientId' | 'secret'>): Promise<string> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret })
+  return (await issueClientToken(systemCtx('test'), form)).access_token
 }
 
 /** A token request as a client sends it: form-encoded, credentials in the body unless `basic`. */

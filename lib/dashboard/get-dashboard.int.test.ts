@@ -27,7 +27,7 @@ describe('the dashboard (UI-2, CLS-2)', () => {
 
   it('counts members, end-users and pending invitations, and shows the latest events to an administrator', async () => {
     const dashboard = await getDashboard(admin())
-    expect(dashboard.counts).toEqual({ members: 3, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 0 })
+    expect(dashboard.counts).toEqual({ users: 5, members: 3, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 0 })
     expect(dashboard.groups).toBe(0)
     expect(dashboard.apps).toBe(0)
     expect(dashboard.recent!.map((e) => e.action)).toEqual(['member.invitation_accepted', 'member.invited', 'organization.setup'])
@@ -36,12 +36,12 @@ describe('the dashboard (UI-2, CLS-2)', () => {
   it('is correct immediately after each change', async () => {
     const email = uniqueEmail('counted')
     await inviteMember(admin(), { email, roleKey: await roleKeyOf('Developer') })
-    expect((await getDashboard(admin())).counts).toEqual({ members: 4, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 1 })
+    expect((await getDashboard(admin())).counts).toEqual({ users: 6, members: 4, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 1 })
     const { token, code } = await invitationMailFor(email)
     const { userKey } = await acceptInvitation(anonymous(), { token, code, password: PASSWORD })
-    expect((await getDashboard(admin())).counts).toEqual({ members: 4, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 0 })
+    expect((await getDashboard(admin())).counts).toEqual({ users: 6, members: 4, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 0 })
     await setOrganizationRole(admin(), { userKey, roleKey: '' })
-    expect((await getDashboard(admin())).counts).toEqual({ members: 3, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 0 })
+    expect((await getDashboard(admin())).counts).toEqual({ users: 6, members: 3, internalEndUsers: 3, externalEndUsers: 0, pendingInvitations: 0 })
   })
 
   it('keeps the recent list to the ten newest events', async () => {

@@ -5,7 +5,7 @@ import { apps, auditEvents, groups, userCountDeltas, type AuditEvent } from '@/d
 import { allowedInSomeStage, checkPermission, hasPermission, heldSomewhere } from '../authz'
 import { withTransaction, type Ctx } from '../context'
 
-export type UserCounts = { members: number; internalEndUsers: number; externalEndUsers: number; pendingInvitations: number }
+export type UserCounts = { users: number; members: number; internalEndUsers: number; externalEndUsers: number; pendingInvitations: number }
 
 export type Dashboard = {
   counts: UserCounts | null
@@ -31,7 +31,7 @@ export async function userCounts(tx: Tx): Promise<UserCounts> {
   }
   const sums = await tx.select({ kind: userCountDeltas.kind, n: sql<string>`sum(${userCountDeltas.delta})` }).from(userCountDeltas).groupBy(userCountDeltas.kind)
   const of = (kind: string) => Number(sums.find((s) => s.kind === kind)?.n ?? 0)
-  return { members: of('member'), internalEndUsers: of('end_user_internal'), externalEndUsers: of('end_user_external'), pendingInvitations: of('invited') }
+  return { users: of('user'), members: of('member'), internalEndUsers: of('end_user_internal'), externalEndUsers: of('end_user_external'), pendingInvitations: of('invited') }
 }
 
 /** UI-2: each part only for those who may see it. */

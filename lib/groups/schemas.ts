@@ -41,6 +41,12 @@ export const addGroupMemberSchema = z.strictObject({ groupKey: uuidSchema, email
 
 export const removeGroupMemberSchema = z.strictObject({ groupKey: uuidSchema, userKey: uuidSchema })
 
+/** ODC's identity API takes at most 20 user keys in one list (LIM-1). */
+export const MAX_MEMBER_CHANGES = 20
+const memberKeysSchema = z.array(uuidSchema).max(MAX_MEMBER_CHANGES, `At most ${MAX_MEMBER_CHANGES} user keys at a time.`).default([])
+
+export const changeGroupMembersSchema = z.strictObject({ groupKey: uuidSchema, addUserKeys: memberKeysSchema, removeUserKeys: memberKeysSchema })
+
 export const setUserGroupMembershipSchema = z.strictObject({
   userKey: uuidSchema,
   groupKey: uuidSchema,

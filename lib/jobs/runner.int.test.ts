@@ -81,4 +81,22 @@ describe('the job runner', () => {
     expect(results.reduce((sum, r) => sum + r.done, 0)).toBe(6)
     expect(ran.sort()).toEqual([0, 1, 2, 3, 4, 5])
   })
+
+  it('runs claimed jobs side by side with a concurrency, each once', async () => {
+    const db = await getDb()
+    for (let i = 0; i < 4; i++) await scheduleJob(db, { kind: 'pair', dedupeKey: `pair:${i}`, runAt: T0, payload: { i } })
+    let running = 0
+    let most = 0
+    const ran: number[] = []
+    const pair = async (job: ClaimedJob) => {
+      most = Math.max(most, ++running)
+      // Let the other worker start before this one ends.
+      await new Promise((resolve) => setImmediate(resolve))
+      ran.push((job.payload as { i: number }).i)
+      running--
+    }
+    expect(await runDueJobs(T0, { pair }, { concurrency: 2 })).toEqual({ done: 4, failed: 0 })
+    expect(most).toBe(2)
+    expect(ran.sort()).toEqual([0, 1, 2, 3])
+  })
 })

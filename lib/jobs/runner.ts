@@ -27,6 +27,21 @@ export async function scheduleJob(tx: Executor, job: NewJob): Promise<boolean> {
   return rows.length === 1
 }
 
+// Set by lib/jobs/start.ts while this process runs the job runner; on globalThis for the same reason.
+const waker = globalThis as { __gatehouseJobWaker?: () => void }
+
+/**
+ * Asks this process's job runner to look for due jobs now instead of at its next tick (work a
+ * client waits for, like a bulk creation). Does nothing where no runner runs, as in tests.
+ */
+export function wakeJobRunner(): void {
+  waker.__gatehouseJobWaker?.()
+}
+
+export function setJobRunnerWaker(wake: (() => void) | undefined): void {
+  waker.__gatehouseJobWaker = wake
+}
+
 /** After the n-th failed attempt, wait 1, 2, 4 … minutes, at most an hour. */
 export const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** Math.max(0, attempts - 1))
 
@@ -34,7 +49,7 @@ export const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, 60_000 *
  * Claims due jobs of the kinds `handlers` knows, runs each, and marks it done — or records its
  * error and when to try again. Claiming is one short statement; the handlers run outside it.
  */
-export async function runDueJobs(now: Date, handlers: JobHandlers, opts: { limit?: number } = {}): Promise<{ done: number; failed: number }> {
+export async function runDueJobs(now: Date, handlers: JobHandlers, opts: { limit?: number; concurrency?: number } = {}): Promise<{ done: number; failed: number }> {
   const kinds = Object.keys(handlers)
   if (kinds.length === 0) return { done: 0, failed: 0 }
   const db = await getDb()
@@ -52,22 +67,27 @@ export async function runDueJobs(now: Date, handlers: JobHandlers, opts: { limit
     .returning({ id: jobs.id, kind: jobs.kind, payload: jobs.payload, attempts: jobs.attempts })
   let done = 0
   let failed = 0
-  for (const job of claimed.sort((a, b) => a.id - b.id)) {
-    // `attempts` identifies this claim: if the job was retaken meanwhile, the newer claim decides.
-    const mine = and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempts))
-    try {
-      await handlers[job.kind](job, now)
-      await db.update(jobs).set({ doneAt: now, claimedAt: null, lastError: null }).where(mine)
-      done++
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      logger.warn('job failed', { jobId: job.id, kind: job.kind, attempts: job.attempts, error: message })
-      await db
-        .update(jobs)
-        .set({ claimedAt: null, lastError: message.slice(0, 2000), runAt: new Date(now.getTime() + backoffMs(job.attempts)) })
-        .where(mine)
-      failed++
+  const queue = claimed.sort((a, b) => a.id - b.id)
+  const work = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      // `attempts` identifies this claim: if the job was retaken meanwhile, the newer claim decides.
+      const mine = and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempts))
+      try {
+        await handlers[job.kind](job, now)
+        await db.update(jobs).set({ doneAt: now, claimedAt: null, lastError: null }).where(mine)
+        done++
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        logger.warn('job failed', { jobId: job.id, kind: job.kind, attempts: job.attempts, error: message })
+        await db
+          .update(jobs)
+          .set({ claimedAt: null, lastError: message.slice(0, 2000), runAt: new Date(now.getTime() + backoffMs(job.attempts)) })
+          .where(mine)
+        failed++
+      }
     }
   }
+  // With `concurrency` > 1 that many jobs run at once (each handler keeps to its own transaction).
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, work))
   return { done, failed }
 }

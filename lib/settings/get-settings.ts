@@ -1,7 +1,7 @@
 import 'server-only'
 import { asc, desc, eq, sql } from 'drizzle-orm'
 import type { Tx } from '@/db/client'
-import { emailSettings, groups, organizations, registrationGroups, stages } from '@/db/schema'
+import { apiClients, emailSettings, groups, organizations, registrationGroups, stages } from '@/db/schema'
 import type { PasswordPolicyMode } from '../auth/password-policy'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { env } from '../env'
@@ -9,6 +9,7 @@ import { PreconditionFailedError } from '../errors'
 import { mailDelivery, type MailDelivery } from '../mail/transport'
 import { liveStageSessionCounts, requireSettingsAccess, type SettingsAccess } from './access'
 import { emailSettingsView, type EmailSettingsView } from './email-settings-view'
+import type { ApiLimits } from './schemas'
 
 /** The most groups a stage's "join on sign-up" picker lists; chosen ones always come first. */
 const GROUP_CHOICES = 500
@@ -34,7 +35,7 @@ export type EmailDeliveryView = {
 
 export type SettingsView = {
   access: SettingsAccess
-  organization: { key: string; name: string; passwordPolicy: PasswordPolicyMode }
+  organization: { key: string; name: string; passwordPolicy: PasswordPolicyMode; apiLimits: ApiLimits & { apiClients: number } }
   /** Null when the member may see no stage settings. */
   stages: StageSettingsView[] | null
   internalDomains: string[] | null
@@ -52,9 +53,15 @@ export async function getSettings(ctx: Ctx): Promise<SettingsView> {
     const access = await requireSettingsAccess(tx, ctx)
     const [org] = await tx.select().from(organizations).limit(1)
     if (!org) throw new PreconditionFailedError('Gatehouse has not been set up yet.')
+    const [{ clients }] = await tx.select({ clients: sql<number>`count(*)::int` }).from(apiClients)
     return {
       access,
-      organization: { key: org.key, name: org.name, passwordPolicy: org.passwordPolicy as PasswordPolicyMode },
+      organization: {
+        key: org.key,
+        name: org.name,
+        passwordPolicy: org.passwordPolicy as PasswordPolicyMode,
+        apiLimits: { apiRateLimit: org.apiRateLimit, bulkRateLimit: org.bulkRateLimit, apiClientLimit: org.apiClientLimit, apiClients: clients },
+      },
       stages: access.renameStages || access.manageAuthentication ? await stageSettings(tx, nowOf(ctx)) : null,
       internalDomains: access.viewInternalDomains ? org.internalDomains : null,
       email: access.manageEmail ? await emailDelivery(tx) : null,

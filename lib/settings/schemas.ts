@@ -167,3 +167,36 @@ export type SaveEmailSettingsInput = z.input<typeof saveEmailSettingsSchema>
 
 export const sendTestEmailSchema = z.strictObject({ to: emailSchema })
 export const removeEmailSettingsSchema = z.strictObject({})
+
+// ── API limits ──────────────────────────────────────────────────────────────────────────────────
+
+/** Bounds of the organization's API limits (API-3, APIC-1): generous, but never "no limit". */
+export const API_LIMIT_RANGES = {
+  apiRateLimit: { min: 1, max: 100_000, label: 'Requests a minute, per API' },
+  bulkRateLimit: { min: 1, max: 1_000, label: 'Bulk user creations a minute' },
+  apiClientLimit: { min: 1, max: 1_000, label: 'API clients' },
+} as const
+
+const limitNumber = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v.trim().replace(/[,_\s]/g, ''))) : v),
+    z
+      .number({ error: 'Enter a whole number.' })
+      .int('Enter a whole number.')
+      .min(min, `Enter at least ${min.toLocaleString('en')}.`)
+      .max(max, `Enter at most ${max.toLocaleString('en')}.`),
+  )
+
+export const updateApiLimitsSchema = z
+  .strictObject({
+    apiRateLimit: limitNumber(API_LIMIT_RANGES.apiRateLimit.min, API_LIMIT_RANGES.apiRateLimit.max),
+    bulkRateLimit: limitNumber(API_LIMIT_RANGES.bulkRateLimit.min, API_LIMIT_RANGES.bulkRateLimit.max),
+    apiClientLimit: limitNumber(API_LIMIT_RANGES.apiClientLimit.min, API_LIMIT_RANGES.apiClientLimit.max),
+  })
+  .refine((v) => v.bulkRateLimit <= v.apiRateLimit, {
+    path: ['bulkRateLimit'],
+    message: 'Bulk calls also count toward the requests a minute, so this cannot be higher.',
+    // Only once both numbers are valid: a bad one has its own message.
+    when: (payload) => payload.issues.length === 0,
+  })
+export type ApiLimits = { apiRateLimit: number; bulkRateLimit: number; apiClientLimit: number }

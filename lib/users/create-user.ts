@@ -1,8 +1,8 @@
 import 'server-only'
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { userCredentials, users } from '@/db/schema'
-import { audit } from '../audit/record'
+import { userCredentials, users, type UserStatus } from '@/db/schema'
+import { audit, type AuditInput } from '../audit/record'
 import { requirePermission } from '../authz'
 import { nowOf, withTransaction, type Ctx } from '../context'
 import { isUniqueViolation } from '../db-errors'
@@ -20,8 +20,18 @@ export const createUserSchema = z.strictObject({
   reuseExisting: z.boolean().default(false),
 })
 export type CreateUserInput = z.input<typeof createUserSchema>
+export type CreateUserData = z.output<typeof createUserSchema>
 
-const taken = () => new ValidationError('A user with this email already exists.', { email: ['A user with this email already exists.'] })
+export const EMAIL_TAKEN_MESSAGE = 'A user with this email already exists.'
+const taken = () => new ValidationError(EMAIL_TAKEN_MESSAGE, { email: [EMAIL_TAKEN_MESSAGE] })
+
+/** The status a new user starts in. */
+export const initialStatus = (data: CreateUserData): UserStatus => (data.isActive ? 'Active' : 'Inactive')
+
+/** The audit event of a created user, the same for one user and for many (lib/users/create-users.ts). */
+export function userCreatedEvent(userKey: string, data: CreateUserData, details?: Record<string, unknown>): AuditInput {
+  return { action: 'user.created', target: { type: 'user', key: userKey, label: data.email }, after: { email: data.email, name: data.name, status: initialStatus(data) }, details }
+}
 
 /**
  * Creates a user directly, Active or Inactive, with a built-in sign-in (a credential row without a
@@ -41,13 +51,13 @@ export async function createUser(ctx: Ctx, input: unknown): Promise<{ userKey: s
         return { userKey: existing.key, created: false }
       }
       const now = nowOf(ctx)
-      const status = data.isActive ? 'Active' : 'Inactive'
+      const status = initialStatus(data)
       const [user] = await tx
         .insert(users)
         .values({ email: data.email, name: data.name, photoUrl: data.photoUrl, status, createdAt: now, updatedAt: now })
         .returning({ key: users.key })
       await tx.insert(userCredentials).values({ userKey: user.key })
-      await audit(tx, ctx, { action: 'user.created', target: { type: 'user', key: user.key, label: data.email }, after: { email: data.email, name: data.name, status } })
+      await audit(tx, ctx, userCreatedEvent(user.key, data))
       return { userKey: user.key, created: true }
     })
   } catch (e) {

@@ -8,6 +8,7 @@ import { renameStage } from '@/lib/settings/rename-stage'
 import { removeEmailSettings } from '@/lib/settings/remove-email-settings'
 import { saveEmailSettings } from '@/lib/settings/save-email-settings'
 import { sendTestEmail } from '@/lib/settings/send-test-email'
+import { updateApiLimits } from '@/lib/settings/update-api-limits'
 import { updateInternalDomains } from '@/lib/settings/update-internal-domains'
 import { updateOrganizationName } from '@/lib/settings/update-organization-name'
 import { updatePasswordPolicy } from '@/lib/settings/update-password-policy'
@@ -36,6 +37,13 @@ export async function updatePasswordPolicyAction(_prev: unknown, formData: FormD
   const result = await runAction(() => updatePasswordPolicy(ctx, formValues(formData, 'mode')))
   if (!result.ok) return result
   return back('organization', 'policy-saved')
+}
+
+export async function updateApiLimitsAction(_prev: unknown, formData: FormData) {
+  const ctx = await getRequestContext()
+  const result = await runAction(() => updateApiLimits(ctx, formValues(formData, 'apiRateLimit', 'bulkRateLimit', 'apiClientLimit')))
+  if (!result.ok) return result
+  return back('organization', result.data?.changed ? 'api-limits-saved' : 'unchanged')
 }
 
 export async function renameStageAction(_prev: unknown, formData: FormData) {

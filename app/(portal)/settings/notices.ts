@@ -1,6 +1,7 @@
 export const settingsNotices = {
   'organization-saved': 'The organization’s name was saved.',
   'policy-saved': 'The password rule was saved. It applies to every password set from now on; existing passwords keep working.',
+  'api-limits-saved': 'The API limits were saved. New rates apply from the next request.',
   'stage-renamed': 'The stage was renamed. Its code, and so its hosted pages’ addresses, stay the same.',
   'sessions-saved': 'The session settings were saved, and every session of the stage ended: its end-users sign in again under the new limits.',
   'self-registration-saved': 'The self-registration settings were saved.',

@@ -3,7 +3,7 @@ import { userStatus } from '@/db/schema/enums'
 import { ConflictError, ValidationError } from '../../errors'
 import type { UserApplicationRole, UserFilters, UserProfileRow } from '../../users/query-users'
 import { USER_PROFILE_SORTS } from '../../users/query-users'
-import { createUser } from '../../users/create-user'
+import { createUser, type CreateUserInput } from '../../users/create-user'
 import type { Ctx } from '../../context'
 import { arrayParam, limitParam, offsetParam, sortParam } from '../query'
 
@@ -91,14 +91,14 @@ type ParsedFilters = {
 }
 
 /**
- * The query's filters in Gatehouse's terms. Gatehouse has no portfolios and keeps no per-stage
- * sign-in times, so those filters are refused (400) rather than silently ignored; it has no
- * usernames, so "name, email or username" is "name or email".
+ * The query's filters in Gatehouse's terms. Gatehouse has a single portfolio with no key a client
+ * could know (SPEC §12), so a portfolio filter names another one and matches nothing, as it does on
+ * every operation. It keeps no per-stage sign-in times, so that filter is refused (400) rather than
+ * answered wrongly; it has no usernames, so "name, email or username" is "name or email".
  */
 export function toUserFilters(q: ParsedFilters): UserFilters {
   const unsupported: Record<string, string[]> = {}
-  for (const name of ['portfolioKeys', 'loggedInEnvironmentKeys', 'loggedInPortfolioKeys'] as const)
-    if (q[name]) unsupported[name] = [`${name} is not supported by this server.`]
+  if (q.loggedInEnvironmentKeys) unsupported.loggedInEnvironmentKeys = ['loggedInEnvironmentKeys is not supported by this server: it keeps no sign-in time per stage.']
   if (q.userKeys && q.userKeys.length > MAX_USER_KEYS) unsupported.userKeys = [`At most ${MAX_USER_KEYS} keys.`]
   if (Object.keys(unsupported).length) throw new ValidationError('Some query parameters are not valid.', unsupported)
   const terms = [q.nameOrEmailContains, q.nameOrEmailOrUsernameContains].filter((t): t is string => Boolean(t?.trim()))
@@ -116,6 +116,7 @@ export function toUserFilters(q: ParsedFilters): UserFilters {
     hasOrganizationRoles: q.hasOrganizationRoles,
     hasApplicationRoles: q.hasApplicationRoles,
     domains: q.domains,
+    matchNothing: Boolean(q.portfolioKeys?.length || q.loggedInPortfolioKeys?.length),
   }
 }
 
@@ -184,16 +185,22 @@ export const createUserBody = z.strictObject({
   username: z.string().nullish(),
 })
 
-/** POST /users: ODC's request mapped onto createUser; what Gatehouse cannot honour is refused as a 400. */
-export async function createUserFromApi(ctx: Ctx, body: z.infer<typeof createUserBody>): Promise<{ key: string }> {
+/**
+ * ODC's create request as createUser's input (POST /users and each record of POST /users/bulk);
+ * what Gatehouse cannot honour is refused as a 400.
+ */
+export function createUserInputFromApi(body: z.infer<typeof createUserBody>): CreateUserInput {
   const refused: Record<string, string[]> = {}
   if (!body.email) refused.email = ['Enter an email address: Gatehouse users sign in with their email.']
   // Gatehouse has only its built-in sign-in: no external identity provider profiles to pre-create.
   if (body.identityProviderKey) refused.identityProviderKey = ['No identity provider with this key exists.']
   for (const name of ['subject', 'username'] as const) if (body[name]) refused[name] = [`${name} needs an identityProviderKey.`]
   if (Object.keys(refused).length) throw new ValidationError('Some fields need attention.', refused)
-  const { userKey } = await conflictAs400(
-    createUser(ctx, { email: body.email, name: body.name ?? '', photoUrl: body.photoUrl ?? null, isActive: body.isActive ?? true, reuseExisting: body.addToBuiltInIdentityProvider ?? false }),
-  )
+  return { email: body.email!, name: body.name ?? '', photoUrl: body.photoUrl ?? null, isActive: body.isActive ?? true, reuseExisting: body.addToBuiltInIdentityProvider ?? false }
+}
+
+/** POST /users: ODC's request mapped onto createUser. */
+export async function createUserFromApi(ctx: Ctx, body: z.infer<typeof createUserBody>): Promise<{ key: string }> {
+  const { userKey } = await conflictAs400(createUser(ctx, createUserInputFromApi(body)))
   return { key: userKey }
 }

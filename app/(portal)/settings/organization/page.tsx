@@ -1,12 +1,13 @@
 import type { Metadata } from 'next'
 import { Badge } from '@/components/ui/badge'
 import { Card } from '@/components/ui/card'
+import { ApiLimitsForm } from '@/components/settings/api-limits-form'
 import { OrganizationNameForm } from '@/components/settings/organization-name-form'
 import { PasswordPolicyForm } from '@/components/settings/password-policy-form'
 import { loadPage } from '@/lib/page-guard'
 import { requireMemberContext } from '@/lib/request'
 import { getSettings } from '@/lib/settings/get-settings'
-import { updateOrganizationNameAction, updatePasswordPolicyAction } from '../actions'
+import { updateApiLimitsAction, updateOrganizationNameAction, updatePasswordPolicyAction } from '../actions'
 import { first, SettingsFrame, type SettingsSearchParams } from '../settings-frame'
 
 export const metadata: Metadata = { title: 'Settings · Organization' }
@@ -34,6 +35,13 @@ export default async function OrganizationSettingsPage({ searchParams }: { searc
           actions={access.manageAuthentication ? undefined : <Badge>Read only</Badge>}
         >
           <PasswordPolicyForm mode={organization.passwordPolicy} action={updatePasswordPolicyAction} editable={access.manageAuthentication} />
+        </Card>
+        <Card
+          title="API limits"
+          description="How much API clients may do: requests a minute for each API, bulk user creations a minute, and how many API clients the organization may have."
+          actions={access.renameOrganization ? undefined : <Badge>Read only</Badge>}
+        >
+          <ApiLimitsForm limits={organization.apiLimits} apiClients={organization.apiLimits.apiClients} action={updateApiLimitsAction} editable={access.renameOrganization} />
         </Card>
       </div>
     </SettingsFrame>

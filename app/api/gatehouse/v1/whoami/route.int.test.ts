@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { systemCtx } from '@/lib/context'
-import { issueClientToken } from '@/lib/api/issue-client-token'
-import { deleteApiClientRow, insertApiClient, setApiClientPermissions, setApiClientSuspended, type TestApiClient } from '@/lib/api/testing'
+import { deleteApiClientRow, insertApiClient, setApiClientPermissions, setApiClientSuspended, type TestApiClient, tokenFor } from '@/lib/api/testing'
 import { stageKeyOf } from '@/test/factories'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
 import { GET } from './route'
@@ -9,11 +7,6 @@ import { GET } from './route'
 const URL_ = 'http://localhost:3000/api/gatehouse/v1/whoami'
 const call = (token: string | null, headers: Record<string, string> = {}) =>
   GET(new Request(URL_, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }), { params: Promise.resolve({}) })
-
-async function tokenFor(client: TestApiClient): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret })
-  return (await issueClientToken(systemCtx('test'), form)).access_token
-}
 
 async function problem(response: Response, status: number, errorCode: string) {
   expect(response.status).toBe(status)

@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { issueClientToken } from '@/lib/api/issue-client-token'
-import { insertApiClient, type TestApiClient } from '@/lib/api/testing'
+import { insertApiClient, tokenFor } from '@/lib/api/testing'
 import { permissionsBySlug } from '@/lib/authz/catalogue'
-import { systemCtx } from '@/lib/context'
 import { expectConforms } from '@/test/contract'
 import { createApp } from '@/test/access-factories'
 import { insertUsers, grantRoleTo, roleKeyOf, roleRow, stageKeyOf } from '@/test/factories'
@@ -16,10 +14,6 @@ type Page = { results: Array<Record<string, unknown>>; page: Record<string, unkn
 type Problem = { status: number; errorCode: string; errors?: Record<string, string[]> }
 const perm = (slug: string) => permissionsBySlug.get(slug)!.key
 
-async function tokenFor(client: TestApiClient): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret })
-  return (await issueClientToken(systemCtx('test'), form)).access_token
-}
 const init = (token: string | null, method = 'GET', body?: unknown): RequestInit => ({
   method,
   headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },

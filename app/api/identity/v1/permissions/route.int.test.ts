@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { issueClientToken } from '@/lib/api/issue-client-token'
-import { insertApiClient, type TestApiClient } from '@/lib/api/testing'
+import { insertApiClient, tokenFor } from '@/lib/api/testing'
 import { permissionDefs, permissionsBySlug } from '@/lib/authz/catalogue'
-import { systemCtx } from '@/lib/context'
 import { expectConforms } from '@/test/contract'
 import { setupOrganization, useTestDatabase } from '@/test/harness'
 import { GET as readPermission } from './[key]/route'
@@ -11,10 +9,6 @@ import { GET as queryPermissions } from './route'
 const BASE = 'http://localhost:3000/api/identity/v1/permissions'
 type Body = { results: Array<Record<string, unknown>>; page: Record<string, unknown> }
 
-async function tokenFor(client: TestApiClient): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret })
-  return (await issueClientToken(systemCtx('test'), form)).access_token
-}
 const headers = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {})
 const list = async (token: string | null, query = '') =>
   expectConforms('Permission_QueryPermissions', await queryPermissions(new Request(`${BASE}${query}`, { headers: headers(token) }), { params: Promise.resolve({}) }))

@@ -2,7 +2,7 @@ import { jsonBody } from '@/lib/api/body'
 import { apiHandler } from '@/lib/api/handler'
 import { createUserBody, createUserFromApi, queryUsersParams, toUserFilters, toUserProfile } from '@/lib/api/identity/users'
 import { listResponse, parseQuery, querySchema } from '@/lib/api/query'
-import { getVisibleUser, queryUsersPage } from '@/lib/users/query-users'
+import { queryUsersPage } from '@/lib/users/query-users'
 
 // UserProfile_QueryUsers (API-1) and UserProfile_CreateUser (API-3).
 export const dynamic = 'force-dynamic'
@@ -12,13 +12,9 @@ const query = querySchema(queryUsersParams, { exclusive: [['environmentKey', 'en
 export const GET = apiHandler(
   async (ctx, request) => {
     const q = parseQuery(query, request)
-    const { rows, total } = await queryUsersPage(ctx, { offset: q.offset, limit: q.limit, sort: q.sort, filters: toUserFilters(q) })
     const embed = q.embed ?? []
-    // With ApplicationRoles embedded, each user's roles are read as GET /users/{key} reads them (at most 100 per page).
-    const results = embed.includes('ApplicationRoles')
-      ? await Promise.all(rows.map(async (row) => toUserProfile(row, { embed, applicationRoles: (await getVisibleUser(ctx, row.key, { applicationRoles: true })).applicationRoles })))
-      : rows.map((row) => toUserProfile(row, { embed }))
-    return Response.json(listResponse(results, q, total))
+    const { rows, total } = await queryUsersPage(ctx, { offset: q.offset, limit: q.limit, sort: q.sort, filters: toUserFilters(q), applicationRoles: embed.includes('ApplicationRoles') })
+    return Response.json(listResponse(rows.map((row) => toUserProfile(row, { embed, applicationRoles: row.applicationRoles })), q, total))
   },
   { api: 'identity' },
 )

@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { issueClientToken } from '@/lib/api/issue-client-token'
-import { insertApiClient, type TestApiClient } from '@/lib/api/testing'
-import { systemCtx } from '@/lib/context'
+import { insertApiClient, tokenFor } from '@/lib/api/testing'
 import { createApp, createAppRole, grantAppRole } from '@/test/access-factories'
 import { expectConforms } from '@/test/contract'
 import { auditRows, insertUsers, stageKeyOf } from '@/test/factories'
@@ -13,11 +11,6 @@ import { POST } from './route'
 
 const BASE = 'http://localhost:3000/api/identity/v1/users'
 type Json = Record<string, unknown>
-
-async function tokenFor(client: TestApiClient): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret })
-  return (await issueClientToken(systemCtx('test'), form)).access_token
-}
 
 const headers = (token: string | null, body?: boolean): Record<string, string> => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) })
 

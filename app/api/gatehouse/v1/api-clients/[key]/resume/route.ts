@@ -1,0 +1,7 @@
+import { setApiClientSuspendedOp } from '@/lib/api/gatehouse/api-clients'
+import { apiHandler } from '@/lib/api/handler'
+
+// ApiClients_ResumeApiClient.
+export const dynamic = 'force-dynamic'
+
+export const POST = apiHandler<{ key: string }>(async (ctx, _request, params) => Response.json(await setApiClientSuspendedOp(ctx, params, false)))
