@@ -128,10 +128,13 @@ export async function queryUsersPage(
     const where = and(seen, ...conditions)
     const expr = sortExpression[input.sort.field]
     const order = input.sort.direction === 'asc' ? [asc(expr), asc(users.key)] : [desc(expr), desc(users.key)]
+    const everyone = !seen && !conditions.length ? await allUsers(tx) : null
+    // Past the end of a list whose size is known there is nothing to walk to.
+    if (everyone !== null && input.offset >= everyone) return { rows: [], total: everyone }
     // Keys first: the walk to the offset reads only the sort's index, then at most `limit` rows.
     const pageKeys = tx.select({ key: users.key }).from(users).where(where).orderBy(...order).limit(input.limit).offset(input.offset)
     const rows: UserProfilePageRow[] = await tx.select(columns).from(users).where(inArray(users.key, pageKeys)).orderBy(...order)
-    const total = !seen && !conditions.length ? await allUsers(tx) : rows.length < input.limit && (rows.length > 0 || input.offset === 0) ? input.offset + rows.length : await cappedCount(tx, where, PAGE_TOTAL_CAP)
+    const total = everyone ?? (rows.length < input.limit && (rows.length > 0 || input.offset === 0) ? input.offset + rows.length : await cappedCount(tx, where, PAGE_TOTAL_CAP))
     if (input.applicationRoles) {
       const roles = await visibleApplicationRoles(tx, ctx, rows.map((r) => r.key))
       for (const row of rows) row.applicationRoles = roles.get(row.key) ?? []

@@ -49,6 +49,8 @@ describe('GET /users totals and embedded roles', () => {
     expect(await count('')).toBe(all)
     await insertUsers([{ name: 'Late arrival', email: 'late@crowd.test' }])
     expect((await list('limit=10')).page.totalResults).toBe(all + 1)
+    // Past the end: an empty last page with the total, without walking the list.
+    expect((await list(`limit=10&offset=${all + 1}`)).page).toMatchObject({ count: 0, totalResults: all + 1, nextPageOffset: null })
   })
 
   it('counts a filtered list exactly up to the cap and leaves the total out above it, still saying whether a page follows', async () => {
