@@ -19,28 +19,7 @@ const columns = {
  * narrows to some apps or stages (on app_role_instances' columns).
  */
 export async function loadHoldings(tx: Tx, userKey: string, where?: SQL): Promise<Holding[]> {
-  const direct = await tx
-    .select(columns)
-    .from(endUserRoleAssignments)
-    .innerJoin(appRoleInstances, eq(appRoleInstances.key, endUserRoleAssignments.instanceKey))
-    .innerJoin(appRoles, eq(appRoles.key, appRoleInstances.appRoleKey))
-    .innerJoin(apps, eq(apps.key, appRoleInstances.appKey))
-    .innerJoin(stages, eq(stages.key, appRoleInstances.stageKey))
-    .where(and(eq(endUserRoleAssignments.userKey, userKey), where))
-  const viaGroups = await tx
-    .select({ ...columns, groupKey: groups.key, groupName: groups.name, membershipType: groupMembers.type })
-    .from(groupMembers)
-    .innerJoin(groups, eq(groups.key, groupMembers.groupKey))
-    .innerJoin(groupRoles, eq(groupRoles.groupKey, groups.key))
-    .innerJoin(appRoleInstances, eq(appRoleInstances.key, groupRoles.instanceKey))
-    .innerJoin(appRoles, eq(appRoles.key, appRoleInstances.appRoleKey))
-    .innerJoin(apps, eq(apps.key, appRoleInstances.appKey))
-    .innerJoin(stages, eq(stages.key, appRoleInstances.stageKey))
-    .where(and(eq(groupMembers.userKey, userKey), where))
-  return [
-    ...direct.map((r) => ({ ...r, source: { type: 'Direct' as const } })),
-    ...viaGroups.map(({ groupKey, groupName, membershipType, ...r }) => ({ ...r, source: { type: 'Group' as const, groupKey, groupName, membershipType } })),
-  ]
+  return (await loadHoldingsOfUsers(tx, [userKey], where)).get(userKey) ?? []
 }
 
 /** A holding with its role's claim name, as the REST API shows roles. */

@@ -10,6 +10,7 @@ import { withTransaction, type Ctx } from '../../context'
 import { NotFoundError } from '../../errors'
 import { escapeLike, parse, uuidSchema } from '../../validation'
 import { arrayParam, listResponse, limitParam, offsetParam, querySchema, sortParam } from '../query'
+import { nameOrEmailConditions, ROLE_HOLDER_SORTS, roleHolderPage, type RoleHolder } from './role-holders'
 import { countUsersParams, embedParam, queryUsersParams, type EmbedType } from './users'
 
 // Application roles through ODC's identity API (API-16, API-17, API-S6). ODC's application role
@@ -120,21 +121,13 @@ export const usersByApplicationRoleQuery = querySchema({
   nameOrEmailOrUsernameContains: queryUsersParams.nameOrEmailOrUsernameContains,
   lastLoginAtSince: countUsersParams.lastLoginAtSince,
   lastLoginAtTo: countUsersParams.lastLoginAtTo,
-  sort: sortParam(['userKey', 'name', 'email', 'status', 'lastLoginAt'], 'name'),
+  sort: sortParam(ROLE_HOLDER_SORTS, 'name'),
   embed: embedParam,
   offset: offsetParam,
   limit: limitParam,
 })
 
-export type RoleUserResponse = {
-  key: string
-  name: string | null
-  email: string | null
-  status: string
-  photoUrl: string | null
-  lastLoginAt: string | null
-  _embedded?: { applicationRoles?: ApplicationRoleResponse[]; userIdentityProviders?: never[] }
-}
+export type RoleUserResponse = RoleHolder & { _embedded?: { applicationRoles?: ApplicationRoleResponse[]; userIdentityProviders?: never[] } }
 
 /** Users holding the instance, directly or through any group they are in (Assigned or Mapped). */
 const holdersOf = (instanceKey: string) => sql`${users.key} in (
@@ -154,45 +147,15 @@ export async function queryUsersByApplicationRole(ctx: Ctx, params: unknown, que
     const [instance] = await tx.select({ appKey: appRoleInstances.appKey, stageKey: appRoleInstances.stageKey }).from(appRoleInstances).where(eq(appRoleInstances.key, key))
     if (!instance) throw new NotFoundError('The application role')
     await requirePermission(tx, ctx, 'endusers.view', instance)
-    const conditions: SQL[] = [holdersOf(key)]
-    // Gatehouse keeps no usernames apart from emails, so both filters match name or email.
-    for (const raw of [query.nameOrEmailContains, query.nameOrEmailOrUsernameContains]) {
-      const term = raw?.trim().toLowerCase()
-      if (term) conditions.push(sql`${users.searchText} like ${`%${escapeLike(term)}%`}`)
-    }
+    const conditions: SQL[] = [holdersOf(key), ...nameOrEmailConditions(query)]
     if (query.userKey) conditions.push(eq(users.key, query.userKey))
     if (query.lastLoginAtSince) conditions.push(gte(users.lastLoginAt, query.lastLoginAtSince))
     if (query.lastLoginAtTo) conditions.push(lte(users.lastLoginAt, query.lastLoginAtTo))
-    const where = and(...conditions)
-    const column = {
-      userKey: sql`${users.key}`,
-      name: sql`lower(${users.name})`,
-      email: sql`lower(coalesce(${users.email}, ''))`,
-      status: sql`${users.status}::text`,
-      lastLoginAt: sql`${users.lastLoginAt}`,
-    }[query.sort.field]
-    const direction = query.sort.direction === 'desc' ? desc : asc
-    const rows = await tx
-      .select({ key: users.key, name: users.name, email: users.email, status: users.status, photoUrl: users.photoUrl, lastLoginAt: users.lastLoginAt })
-      .from(users)
-      .where(where)
-      // Users who never signed in come last either way.
-      .orderBy(query.sort.field === 'lastLoginAt' ? sql`${column} ${sql.raw(query.sort.direction)} nulls last` : direction(column), direction(users.key))
-      .limit(query.limit)
-      .offset(query.offset)
-    const [{ n }] = await tx.select({ n: count() }).from(users).where(where)
+    const { holders, total } = await roleHolderPage(tx, and(...conditions), query)
     const embed = query.embed ?? []
-    const rolesOf = embed.includes('ApplicationRoles') ? await applicationRolesOf(tx, reach, rows.map((r) => r.key)) : new Map<string, ApplicationRoleResponse[]>()
-    const results: RoleUserResponse[] = rows.map((r) => ({
-      key: r.key,
-      name: r.name || null,
-      email: r.email,
-      status: r.status,
-      photoUrl: r.photoUrl,
-      lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
-      ...(embed.length ? { _embedded: embedded(embed, rolesOf.get(r.key) ?? []) } : {}),
-    }))
-    return listResponse(results, query, n)
+    const rolesOf = embed.includes('ApplicationRoles') ? await applicationRolesOf(tx, reach, holders.map((h) => h.key)) : new Map<string, ApplicationRoleResponse[]>()
+    const results: RoleUserResponse[] = holders.map((h) => ({ ...h, ...(embed.length ? { _embedded: embedded(embed, rolesOf.get(h.key) ?? []) } : {}) }))
+    return listResponse(results, query, total)
   })
 }
 

@@ -1,5 +1,5 @@
 import 'server-only'
-import { and, asc, count, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, exists, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { roleAssignments, rolePermissions, roles, users } from '@/db/schema'
 import { requirePermission } from '../../authz'
@@ -15,6 +15,7 @@ import type { GrantInput } from '../../roles/schemas'
 import { updateRole } from '../../roles/update-role'
 import { escapeLike, parse, uuidSchema } from '../../validation'
 import { arrayParam, listResponse, limitParam, offsetParam, querySchema, sortParam } from '../query'
+import { nameOrEmailConditions, ROLE_HOLDER_SORTS, roleHolderPage } from './role-holders'
 
 // Organization roles through ODC's identity API (API-30..API-35, API-S9). Every rule lives in the
 // lib/roles use cases; this file maps ODC's shapes onto them: a permission is named by its registry
@@ -55,7 +56,7 @@ const EMBEDS = ['applicationroles', 'useridentityproviders'] as const
 export const usersByRoleQuery = querySchema({
   nameOrEmailContains: z.string().max(200).optional(),
   nameOrEmailOrUsernameContains: z.string().max(200).optional(),
-  sort: sortParam(['userKey', 'name', 'email', 'status', 'lastLoginAt'], 'name'),
+  sort: sortParam(ROLE_HOLDER_SORTS, 'name'),
   embed: arrayParam(
     z
       .string()
@@ -160,8 +161,6 @@ export async function deleteOrganizationRole(ctx: Ctx, params: unknown): Promise
   await deleteRole(ctx, { roleKey: key })
 }
 
-export type RoleUserResponse = { key: string; name: string | null; email: string | null; status: string; photoUrl: string | null; lastLoginAt: string | null }
-
 /** GET /organization-roles/{key}/users: each user holding the role, at organization or app scope, once. */
 export async function queryUsersByRole(ctx: Ctx, params: unknown, query: z.infer<typeof usersByRoleQuery.schema>) {
   const { key } = parse(keyParams, params)
@@ -169,37 +168,8 @@ export async function queryUsersByRole(ctx: Ctx, params: unknown, query: z.infer
   return withTransaction(ctx, async (tx, ctx) => {
     await requireRoleViewer(tx, ctx)
     await findRole(tx, key)
-    const conditions: SQL[] = [exists(tx.select({ one: sql`1` }).from(roleAssignments).where(and(eq(roleAssignments.roleKey, key), eq(roleAssignments.userKey, users.key))))]
-    // Gatehouse keeps no usernames apart from emails, so both filters match name or email.
-    for (const raw of [query.nameOrEmailContains, query.nameOrEmailOrUsernameContains]) {
-      const term = raw?.trim().toLowerCase()
-      if (term) conditions.push(sql`${users.searchText} like ${`%${escapeLike(term)}%`}`)
-    }
-    const where = and(...conditions)
-    const direction = query.sort.direction === 'desc' ? desc : asc
-    const column = {
-      userKey: sql`${users.key}`,
-      name: sql`lower(${users.name})`,
-      email: sql`lower(coalesce(${users.email}, ''))`,
-      status: sql`${users.status}::text`,
-      lastLoginAt: sql`${users.lastLoginAt}`,
-    }[query.sort.field]
-    const rows = await tx
-      .select({ key: users.key, name: users.name, email: users.email, status: users.status, photoUrl: users.photoUrl, lastLoginAt: users.lastLoginAt })
-      .from(users)
-      .where(where)
-      .orderBy(query.sort.field === 'lastLoginAt' ? sql`${column} ${sql.raw(query.sort.direction)} nulls last` : direction(column), direction(users.key))
-      .limit(query.limit)
-      .offset(query.offset)
-    const [{ n }] = await tx.select({ n: count() }).from(users).where(where)
-    const results: RoleUserResponse[] = rows.map((r) => ({
-      key: r.key,
-      name: r.name || null,
-      email: r.email,
-      status: r.status,
-      photoUrl: r.photoUrl,
-      lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
-    }))
-    return listResponse(results, query, n)
+    const holdsRole = exists(tx.select({ one: sql`1` }).from(roleAssignments).where(and(eq(roleAssignments.roleKey, key), eq(roleAssignments.userKey, users.key))))
+    const { holders, total } = await roleHolderPage(tx, and(holdsRole, ...nameOrEmailConditions(query)), query)
+    return listResponse(holders, query, total)
   })
 }
