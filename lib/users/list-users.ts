@@ -137,7 +137,7 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
     const order = ascending ? [asc(expr), asc(users.key)] : [desc(expr), desc(users.key)]
 
     const fetched: Fetched[] = term
-      ? await searchPage(tx, where, keyset, term, expr, ascending, p.perPage + 1, p.sort === 'name')
+      ? await searchPage(tx, { filters: where, keyset, cursor, term, expr, ascending, limit: p.perPage + 1, byName: p.sort === 'name' })
       : await tx
           .select({
             ...columns,

@@ -1,7 +1,7 @@
 import 'server-only'
 import { and, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '@/db/client'
-import { users, type UserStatus } from '@/db/schema'
+import { userSearchDomainWords, userSearchPostings, userSearchWords, users, type UserStatus } from '@/db/schema'
 import { escapeLike } from '../validation'
 import type { UserRow } from './list-users'
 
@@ -20,8 +20,41 @@ import type { UserRow } from './list-users'
  *   ~3 ms, and a term that thin costs the trigram plan little more than walking further would.
  * - `longestHeapWalk`: the same for walks that visit the heap, taken only when the first window's
  *   density says a page is that near: failing there costs as much as the trigram plan itself.
+ * - `mostWords`: the most words of the word index (db/schema/user-search.ts) read for one page of
+ *   the name order, each an index range of at most a page. A term inside more words than that is
+ *   common enough for the walk.
  */
-export const searchWindows = { firstWindow: 1_000, longestWalk: 16_000, longestHeapWalk: 8_000 }
+export const searchWindows = { firstWindow: 1_000, longestWalk: 16_000, longestHeapWalk: 8_000, mostWords: 100 }
+
+export type SearchPlan = 'walk' | 'words' | 'longer walk' | 'trigram'
+
+/** When set, each search appends the plan that answered it: for tests and benchmarks. */
+export const searchTrace: { plans: SearchPlan[] | null } = { plans: null }
+const answeredBy = (plan: SearchPlan) => searchTrace.plans?.push(plan)
+
+/**
+ * A term the word index can answer: lower-case word characters only, as migration 0013 cuts words
+ * (no ASCII digit, punctuation, space or control character). Such a term occurs in a user's search
+ * text only inside one of their words, and it holds no LIKE wildcard.
+ */
+const WORD_TERM = /^[^\u0000-\u0060\u007b-\u007f]+$/u
+
+/** Where a page starts: the sort value and key of the row before it, as the users list's cursor. */
+export type SearchCursor = [string | null, string]
+
+export type SearchInput = {
+  /** Visibility and list filters on `users`, or undefined for none. */
+  filters: SQL | undefined
+  /** The cursor as a condition on `expr` and the key; `cursor` is the same as values. */
+  keyset: SQL | undefined
+  cursor: SearchCursor | undefined
+  term: string
+  expr: SQL
+  ascending: boolean
+  limit: number
+  /** `expr` is the name order: its covering index and the word index can serve the search. */
+  byName: boolean
+}
 
 export type Fetched = Omit<UserRow, 'organizationRole'> & { sortValue: string | null }
 
@@ -41,18 +74,21 @@ function fromRaw(r: Record<string, unknown>): Fetched {
 }
 
 /**
- * Substring search in a chosen order, with two plans. A common term is found by walking the sort
- * index until a page of matches is found. A term that is rare at the start of the order is found
- * through the trigram index, and its matches sorted. Either plan alone has a slow case: walking
- * crawls the whole index for a rare term that sorts late ("zoë" by name), and the trigram plan
- * sorts a hundred thousand matches of a common term.
+ * Substring search in a chosen order, with three plans. A common term is found by walking the sort
+ * index until a page of matches is found. In the name order, a term that is not common at the
+ * start of the order is read from the word index, where each word's users are already in name
+ * order. Otherwise it is found through the trigram index, and its matches sorted. Each plan has
+ * its slow case: walking crawls the whole index for a rare term that sorts late ("zoë" by name),
+ * the word index reads a range per word containing the term, and the trigram plan sorts every
+ * match: a hundred thousand for a common term, seven thousand for a first name.
  *
- * Both plans first pick the page's keys and sort keys only, then read the page's rows by key: a walk
- * of the name order then touches nothing but the covering index (users_name_sort_idx INCLUDEs
- * name and search_text), and the trigram plan sorts narrow rows. `coveringSort` says that `expr`
- * is that index's; a filter on other columns still sends the walk to the heap.
+ * Every plan first picks the page's keys and sort keys only, then reads the page's rows by key: a
+ * walk of the name order then touches nothing but the covering index (users_name_sort_idx
+ * INCLUDEs name and search_text), and the trigram plan sorts narrow rows. A filter on other
+ * columns still sends the walk, and the word index, to the heap.
  */
-export async function searchPage(tx: Tx, filters: SQL | undefined, keyset: SQL | undefined, term: string, expr: SQL, ascending: boolean, limit: number, coveringSort = false): Promise<Fetched[]> {
+export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]> {
+  const { filters, keyset, cursor, term, expr, ascending, limit, byName } = input
   const like = `%${escapeLike(term.toLowerCase())}%`
   const dir = ascending ? sql`asc` : sql`desc`
   const scope = and(filters, keyset) ?? sql`true`
@@ -77,20 +113,58 @@ export async function searchPage(tx: Tx, filters: SQL | undefined, keyset: SQL |
     const { rows: counted } = await tx.execute(sql`select count(*)::int as n from (select 1 from ${users} where ${scope} limit ${window}) w`)
     return { rows, exhausted: (counted[0] as { n: number }).n < window }
   }
+  // The users of each word containing the term, a page at most per word from where the page starts,
+  // merged. A user in several such words counts once; null when the word index cannot answer.
+  const byWords = async (): Promise<Fetched[] | null> => {
+    const lowered = term.toLowerCase()
+    if (!WORD_TERM.test(lowered)) return null
+    const inWords = `%${lowered}%`
+    const { rows } = await tx.execute(sql`
+      select exists (select 1 from ${userSearchDomainWords} where ${userSearchDomainWords.word} like ${inWords}) as in_domain,
+        array(select ${userSearchWords.word} from ${userSearchWords} where ${userSearchWords.word} like ${inWords} limit ${searchWindows.mostWords + 1}) as words`)
+    const { in_domain: inDomain, words } = rows[0] as { in_domain: boolean; words: string[] }
+    // A term inside a domain's word also matches users through their email domain, which has no postings.
+    if (inDomain || words.length > searchWindows.mostWords) return null
+    if (words.length === 0) return []
+    const p = userSearchPostings
+    const from = cursor ? (ascending ? sql`and (${p.sortKey}, ${p.userKey}) > (${cursor[0]}, ${cursor[1]}::uuid)` : sql`and (${p.sortKey}, ${p.userKey}) < (${cursor[0]}, ${cursor[1]}::uuid)`) : sql``
+    const filtered = filters ? sql`join ${users} on ${users.key} = ${p.userKey} and ${filters}` : sql``
+    return page(sql`
+      select distinct key, sort_key from (
+        select h.user_key as key, h.sort_key from unnest(${sql.param(words)}::text[]) w(word) cross join lateral (
+          select ${p.userKey} as user_key, ${p.sortKey} as sort_key from ${p} ${filtered}
+          where ${p.word} = w.word ${from} order by ${p.sortKey} ${dir}, ${p.userKey} ${dir} limit ${limit}
+        ) h
+      ) m order by sort_key ${dir}, key ${dir} limit ${limit}`)
+  }
   const { firstWindow, longestWalk, longestHeapWalk } = searchWindows
   const first = await walk(firstWindow)
-  if (first.rows.length >= limit || first.exhausted) return first.rows
+  if (first.rows.length >= limit || first.exhausted) {
+    answeredBy('walk')
+    return first.rows
+  }
+  if (byName) {
+    const found = await byWords()
+    if (found) {
+      answeredBy('words')
+      return found
+    }
+  }
   if (first.rows.length > 0) {
     // How far the first window's density says a page of matches is, with a margin.
     const needed = Math.ceil(((limit * firstWindow) / first.rows.length) * 1.3)
-    const window = coveringSort && !filters ? longestWalk : needed <= longestHeapWalk ? needed : 0
+    const window = byName && !filters ? longestWalk : needed <= longestHeapWalk ? needed : 0
     if (window > 0) {
       const longer = await walk(window)
-      if (longer.rows.length >= limit || longer.exhausted) return longer.rows
+      if (longer.rows.length >= limit || longer.exhausted) {
+        answeredBy('longer walk')
+        return longer.rows
+      }
     }
   }
   // OFFSET 0 keeps the planner from walking the sort index again: it filters first (by trigram),
   // then sorts only the matches.
+  answeredBy('trigram')
   return page(sql`
     select key, sort_key from (
       select ${users.key} as key, ${expr} as sort_key from ${users} where ${scope} and ${users.searchText} like ${like} offset 0
