@@ -123,6 +123,8 @@ export async function seed(database: Database, target: TargetName, n: number): P
     })
     const [, vacuumMs] = await timed('vacuum analyze + checkpoint', async () => {
       await client.query('vacuum analyze users')
+      // Filled by the users triggers (migration 0013) during the insert above.
+      for (const table of ['user_search_postings', 'user_search_words', 'user_search_domain_words']) await client.query(`vacuum analyze ${table}`)
       await client.query('vacuum analyze role_assignments')
       await client.query('vacuum analyze roles')
       await client.query('checkpoint')

@@ -28,9 +28,10 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
     // One index per sort the users list offers; the key breaks ties for keyset pagination.
-    // Migration 0004 (custom SQL) also gives this index INCLUDE (name, search_text), which drizzle-orm
-    // 0.45 cannot declare: the name-order walk of a search then reads the index alone. Keep that
-    // migration in step when changing this line.
+    // Migrations 0004 and 0014 (custom SQL) also give this index INCLUDE (name, search_text, status,
+    // is_member, is_end_user, is_internal), which drizzle-orm 0.45 cannot declare: the name-order
+    // walk of a search, filtered or not, then reads the index alone. Keep those migrations in step
+    // when changing this line.
     index('users_name_sort_idx').on(sql`lower(${t.name})`, t.key),
     index('users_email_sort_idx').on(sql`lower(coalesce(${t.email}, ''))`, t.key),
     index('users_status_sort_idx').on(t.status, t.key),

@@ -87,16 +87,25 @@ function endUsersIn(reach: Decision['nearMisses']): SQL {
  * the REST API's rule, API-40, in query-users.ts). Undefined = no restriction; throws 403 when none.
  */
 export async function visibility(tx: Tx, ctx: Ctx): Promise<SQL | undefined> {
+  return (await visibleUsers(tx, ctx)).where
+}
+
+/**
+ * `visibility`, and whether its condition reads only columns of `users` (false when end-users are
+ * visible only where a limited grant reaches, which looks at their roles).
+ */
+async function visibleUsers(tx: Tx, ctx: Ctx): Promise<{ where: SQL | undefined; onUsersOnly: boolean }> {
   const all = await checkPermission(tx, ctx, 'users.manage')
-  if (all === 'system' || all.allowed) return undefined
+  if (all === 'system' || all.allowed) return { where: undefined, onUsersOnly: true }
   const members = await checkPermission(tx, ctx, 'users.view_members')
   const endUsers = await checkPermission(tx, ctx, 'endusers.view', {})
   const seesMembers = members !== 'system' && members.allowed
   const seesEndUsers = heldSomewhere(endUsers)
-  const endUserFilter = endUsers === 'system' || endUsers.allowed ? eq(users.isEndUser, true) : endUsersIn(endUsers.nearMisses)
-  if (seesMembers && seesEndUsers) return sql`(${users.isMember} or ${endUserFilter})`
-  if (seesMembers) return eq(users.isMember, true)
-  if (seesEndUsers) return endUserFilter
+  const allEndUsers = endUsers === 'system' || endUsers.allowed
+  const endUserFilter = allEndUsers ? eq(users.isEndUser, true) : endUsersIn(endUsers.nearMisses)
+  if (seesMembers && seesEndUsers) return { where: sql`(${users.isMember} or ${endUserFilter})`, onUsersOnly: allEndUsers }
+  if (seesMembers) return { where: eq(users.isMember, true), onUsersOnly: true }
+  if (seesEndUsers) return { where: endUserFilter, onUsersOnly: allEndUsers }
   throw new ForbiddenError('You do not have permission to see users.', members === 'system' ? undefined : members.reason)
 }
 
@@ -121,7 +130,8 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
   const searchTooShort = p.q.length > 0 && [...p.q].length < MIN_SEARCH_LENGTH
   const term = searchTooShort ? '' : p.q
   return withTransaction(ctx, async (tx, ctx) => {
-    const filters: (SQL | undefined)[] = [await visibility(tx, ctx)]
+    const seen = await visibleUsers(tx, ctx)
+    const filters: (SQL | undefined)[] = [seen.where]
     if (p.status) filters.push(eq(users.status, p.status))
     if (p.kind === 'member') filters.push(eq(users.isMember, true))
     if (p.kind === 'end-user' || p.class) filters.push(eq(users.isEndUser, true))
@@ -137,7 +147,7 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
     const order = ascending ? [asc(expr), asc(users.key)] : [desc(expr), desc(users.key)]
 
     const fetched: Fetched[] = term
-      ? await searchPage(tx, { filters: where, keyset, cursor, term, expr, ascending, limit: p.perPage + 1, byName: p.sort === 'name' })
+      ? await searchPage(tx, { filters: where, keyset, cursor, term, expr, ascending, limit: p.perPage + 1, byName: p.sort === 'name', filtersOnUsers: seen.onUsersOnly })
       : await tx
           .select({
             ...columns,

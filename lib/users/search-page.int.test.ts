@@ -42,6 +42,7 @@ function rows() {
       i < 15 ? 'qearly' : '', // clustered at the start: the first page fills at once, the second one falls short
       i >= ROWS - 10 ? 'qlast' : '', // clustered at the end, and inside the domain "qlastmail.test" of rows all over
       i % 7 === 0 ? 'qmidway' : '', // a second word containing "qmid", on some of the same rows
+      i >= ROWS - 30 ? (i % 3 === 0 ? 'qtail qtailend' : 'qtailend') : '', // two words containing "qtail", late
       i >= ROWS - 60 && i % 2 === 1 ? 'Zoë' : '', // a first name sorting late, with a non-ASCII letter
     ].filter(Boolean)
     return {
@@ -54,12 +55,18 @@ function rows() {
   })
 }
 
-// Whole words, parts of words, words in two forms ("qmid", "qmidway"), words of email domains
+// Whole words, parts of words, terms inside two words ("qmid", "qmidway"; "qtail", "qtailend"), words of email domains
 // ("qlast" is also inside "qlastmail", "test" only there), terms spanning punctuation or holding
 // digits, upper case.
-const TERMS = ['qdense', 'qhalf', 'qmid', 'qthin', 'qlate', 'qearly', 'qmail', 'qabsent', 'ense', 'zoë', 'ZOË', 'qlast', 'test', 'u12', '.qmail@', 'qthin qlate']
+const TERMS = ['qdense', 'qhalf', 'qmid', 'qthin', 'qlate', 'qearly', 'qmail', 'qabsent', 'ense', 'zoë', 'ZOË', 'qtail', 'qlast', 'test', 'u12', '.qmail@', 'qthin qlate']
 
-const MODES = { 'every term it can answer': 100, 'terms inside one word': 1, never: 0 } as const
+// How many words a term may be inside, and how many postings a filtered read takes per row.
+const MODES = {
+  'every term it can answer': { mostWords: 100, filteredPostingsPerRow: 20 },
+  'every term it can answer, cutting filtered reads short': { mostWords: 100, filteredPostingsPerRow: 1 },
+  'terms inside one word': { mostWords: 1, filteredPostingsPerRow: 20 },
+  never: { mostWords: 0, filteredPostingsPerRow: 20 },
+}
 
 async function naive(term: string, sort: UserSort, dir: 'asc' | 'desc', status?: UserStatus): Promise<string[]> {
   const db = await getDb()
@@ -71,12 +78,13 @@ async function naive(term: string, sort: UserSort, dir: 'asc' | 'desc', status?:
   return (rows as { key: string }[]).map((r) => r.key)
 }
 
-describe.each(Object.entries(MODES))('search pages across window boundaries, taking the word index for %s', (_, mostWords) => {
+describe.each(Object.entries(MODES))('search pages across window boundaries, taking the word index for %s', (_, mode) => {
+  const { mostWords } = mode
   useTestDatabase()
   const saved = { ...searchWindows }
 
   beforeAll(async () => {
-    Object.assign(searchWindows, { firstWindow: FIRST_WINDOW, longestWalk: LONGEST_WALK, longestHeapWalk: LONGEST_WALK, mostWords })
+    Object.assign(searchWindows, { firstWindow: FIRST_WINDOW, longestWalk: LONGEST_WALK, longestHeapWalk: LONGEST_WALK, ...mode })
     await insertUsers(rows())
   })
   afterAll(() => {
@@ -107,7 +115,7 @@ describe.each(Object.entries(MODES))('search pages across window boundaries, tak
   })
 
   it('stays exact with a filter narrowing the rows the windows walk', async () => {
-    for (const term of ['qhalf', 'qmid', 'qthin', 'qlate', 'zoë'])
+    for (const term of ['qhalf', 'qmid', 'qthin', 'qlate', 'zoë', 'qtail'])
       for (const dir of ['asc', 'desc'] as const) {
         const expected = await naive(term, 'name', dir, 'Invited')
         const { forward } = await pages({ q: term, sort: 'name', dir, perPage: 10, status: 'Invited' })
@@ -115,10 +123,21 @@ describe.each(Object.entries(MODES))('search pages across window boundaries, tak
       }
   })
 
+  it('answers a filtered search from the word index unless its reads were cut short', async () => {
+    // A quarter of the rows are Invited: 20 postings a row find a page, 1 posting a row does not.
+    searchTrace.plans = []
+    try {
+      await listUsers(systemCtx(), { q: 'qlate', perPage: 10, status: 'Invited' })
+      expect(searchTrace.plans.includes('words')).toBe(mostWords > 0 && mode.filteredPostingsPerRow === 20)
+    } finally {
+      searchTrace.plans = null
+    }
+  })
+
   it('reads the word index only for terms it answers exactly', async () => {
     const plans: Record<string, SearchPlan[]> = {}
     try {
-      for (const term of ['qlate', 'qmid', 'zoë', 'qlast', '.qmail@']) {
+      for (const term of ['qlate', 'qtail', 'zoë', 'qlast', '.qmail@']) {
         searchTrace.plans = plans[term] = []
         await listUsers(systemCtx(), { q: term, perPage: 10 })
       }
@@ -126,8 +145,8 @@ describe.each(Object.entries(MODES))('search pages across window boundaries, tak
       searchTrace.plans = null
     }
     const usedWords = Object.entries(plans).flatMap(([term, used]) => (used.includes('words') ? [term] : []))
-    // "qmid" is inside two words ("qmid", "qmidway"); "qlast" also inside a domain; ".qmail@" spans punctuation.
-    expect(usedWords).toEqual(mostWords >= 2 ? ['qlate', 'qmid', 'zoë'] : mostWords === 1 ? ['qlate', 'zoë'] : [])
+    // "qtail" is inside two words ("qtail", "qtailend"); "qlast" also inside a domain; ".qmail@" spans punctuation.
+    expect(usedWords).toEqual(mostWords >= 2 ? ['qlate', 'qtail', 'zoë'] : mostWords === 1 ? ['qlate', 'zoë'] : [])
   })
 
   it('says a term has no matches, and counts a result that fits on the first page', async () => {

@@ -15,16 +15,19 @@ import type { UserRow } from './list-users'
  * - `firstWindow`: rows walked to learn whether the term occurs at the start of the order at all.
  *   With no match there the term is rare or sits further on ("zoë" by name): the trigram plan is
  *   then cheap, or at least bounded by its matches, whereas walking on would cost the whole walk.
- * - `longestWalk`: the most rows walked index-only once the first window showed a match. The walk
- *   stops at the page's last match, so the cap only matters when matches thin out: failing costs
- *   ~3 ms, and a term that thin costs the trigram plan little more than walking further would.
- * - `longestHeapWalk`: the same for walks that visit the heap, taken only when the first window's
- *   density says a page is that near: failing there costs as much as the trigram plan itself.
+ * - `longestWalk`: the most rows walked index-only when the first window's density says a page of
+ *   matches is that near (16,000 rows cost ~3 ms); otherwise the word index, or the trigram plan,
+ *   answers.
+ * - `longestHeapWalk`: the same for walks that visit the heap: failing there costs as much as the
+ *   trigram plan itself.
  * - `mostWords`: the most words of the word index (db/schema/user-search.ts) read for one page of
  *   the name order, each an index range of at most a page. A term inside more words than that is
  *   common enough for the walk.
+ * - `filteredPostingsPerRow`: with a filter, each word reads at most this many postings per row of
+ *   the page: 20 lets filters passing one user in 20 or more answer from the word index, and leaves
+ *   rarer ones to the trigram plan, which intersects the filter's own index.
  */
-export const searchWindows = { firstWindow: 1_000, longestWalk: 16_000, longestHeapWalk: 8_000, mostWords: 100 }
+export const searchWindows = { firstWindow: 1_000, longestWalk: 16_000, longestHeapWalk: 8_000, mostWords: 100, filteredPostingsPerRow: 20 }
 
 export type SearchPlan = 'walk' | 'words' | 'longer walk' | 'trigram'
 
@@ -54,6 +57,11 @@ export type SearchInput = {
   limit: number
   /** `expr` is the name order: its covering index and the word index can serve the search. */
   byName: boolean
+  /**
+   * `filters` read only columns of `users`, all of which the name order's index carries (migration
+   * 0014): walking that order then stays in the index.
+   */
+  filtersOnUsers: boolean
 }
 
 export type Fetched = Omit<UserRow, 'organizationRole'> & { sortValue: string | null }
@@ -84,11 +92,13 @@ function fromRaw(r: Record<string, unknown>): Fetched {
  *
  * Every plan first picks the page's keys and sort keys only, then reads the page's rows by key: a
  * walk of the name order then touches nothing but the covering index (users_name_sort_idx
- * INCLUDEs name and search_text), and the trigram plan sorts narrow rows. A filter on other
- * columns still sends the walk, and the word index, to the heap.
+ * INCLUDEs name, search_text and the filtered columns), and the trigram plan sorts narrow rows.
+ * A filter beyond users' own columns (end-users seen only where a limited grant reaches) sends the
+ * walk to the table, and a filtered read of the word index checks each candidate's row.
  */
 export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]> {
-  const { filters, keyset, cursor, term, expr, ascending, limit, byName } = input
+  const { filters, keyset, cursor, term, expr, ascending, limit, byName, filtersOnUsers } = input
+  const indexOnlyWalk = byName && (!filters || filtersOnUsers)
   const like = `%${escapeLike(term.toLowerCase())}%`
   const dir = ascending ? sql`asc` : sql`desc`
   const scope = and(filters, keyset) ?? sql`true`
@@ -128,20 +138,61 @@ export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]>
     if (words.length === 0) return []
     const p = userSearchPostings
     const from = cursor ? (ascending ? sql`and (${p.sortKey}, ${p.userKey}) > (${cursor[0]}, ${cursor[1]}::uuid)` : sql`and (${p.sortKey}, ${p.userKey}) < (${cursor[0]}, ${cursor[1]}::uuid)`) : sql``
-    const filtered = filters ? sql`join ${users} on ${users.key} = ${p.userKey} and ${filters}` : sql``
-    return page(sql`
-      select distinct key, sort_key from (
-        select h.user_key as key, h.sort_key from unnest(${sql.param(words)}::text[]) w(word) cross join lateral (
-          select ${p.userKey} as user_key, ${p.sortKey} as sort_key from ${p} ${filtered}
-          where ${p.word} = w.word ${from} order by ${p.sortKey} ${dir}, ${p.userKey} ${dir} limit ${limit}
-        ) h
-      ) m order by sort_key ${dir}, key ${dir} limit ${limit}`)
+    const postings = (extra: SQL) => sql`select ${p.userKey} as user_key, ${p.sortKey} as sort_key from ${p} where ${p.word} = w.word ${from} order by ${p.sortKey} ${dir}, ${p.userKey} ${dir} ${extra}`
+    const perWord = sql`from unnest(${sql.param(words)}::text[]) w(word)`
+    if (!filters)
+      return page(sql`
+        select distinct key, sort_key from (
+          select h.user_key as key, h.sort_key ${perWord} cross join lateral (${postings(sql`limit ${limit}`)}) h
+        ) m order by sort_key ${dir}, key ${dir} limit ${limit}`)
+    // Filtered, each candidate's row is checked in the name index (it carries the filtered columns),
+    // and each word reads at most `cap` postings: a rare filter would otherwise read every user of
+    // a common name one by one, where the trigram plan intersects the filter's index instead. A
+    // word cut short before a page of its users passed bounds what is known; past that bound the
+    // answer is left to the other plans.
+    const cap = limit * searchWindows.filteredPostingsPerRow
+    const beyond = ascending ? sql`>` : sql`<`
+    const { rows: found } = await tx.execute(sql`
+      with h as (
+        select w.word, c.user_key as key, c.sort_key ${perWord} cross join lateral (
+          select c.user_key, c.sort_key from (${postings(sql`limit ${cap}`)}) c
+          where (select true from ${users} where lower(${users.name}) = c.sort_key and ${users.key} = c.user_key and ${filters})
+          order by c.sort_key ${dir}, c.user_key ${dir} limit ${limit}
+        ) c
+      ),
+      cut as (
+        select e.sort_key, e.user_key ${perWord} cross join lateral (${postings(sql`offset ${cap - 1} limit 1`)}) e
+        where (select count(*) from h where h.word = w.word) < ${limit}
+      ),
+      picked as (
+        select distinct key, sort_key from h where not exists (select 1 from cut where (h.sort_key, h.key) ${beyond} (cut.sort_key, cut.user_key))
+        order by sort_key ${dir}, key ${dir} limit ${limit}
+      )
+      select exists (select 1 from cut) as cut_short,
+        array(select key::text from picked order by sort_key ${dir}, key ${dir}) as keys,
+        array(select sort_key from picked order by sort_key ${dir}, key ${dir}) as sort_keys`)
+    const { cut_short: cutShort, keys, sort_keys: sortKeys } = found[0] as { cut_short: boolean; keys: string[]; sort_keys: string[] }
+    if (keys.length < limit && cutShort) return null
+    if (keys.length === 0) return []
+    return page(sql`select * from unnest(${sql.param(keys)}::uuid[], ${sql.param(sortKeys)}::text[]) as k(key, sort_key)`)
   }
   const { firstWindow, longestWalk, longestHeapWalk } = searchWindows
   const first = await walk(firstWindow)
   if (first.rows.length >= limit || first.exhausted) {
     answeredBy('walk')
     return first.rows
+  }
+  // How far the first window's density says a page of matches is, with a margin.
+  const needed = first.rows.length > 0 ? Math.ceil(((limit * firstWindow) / first.rows.length) * 1.3) : Infinity
+  const walkOn = async (window: number) => {
+    const longer = await walk(window)
+    if (longer.rows.length < limit && !longer.exhausted) return null
+    answeredBy('longer walk')
+    return longer.rows
+  }
+  if (indexOnlyWalk && needed <= longestWalk) {
+    const found = await walkOn(needed)
+    if (found) return found
   }
   if (byName) {
     const found = await byWords()
@@ -150,17 +201,9 @@ export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]>
       return found
     }
   }
-  if (first.rows.length > 0) {
-    // How far the first window's density says a page of matches is, with a margin.
-    const needed = Math.ceil(((limit * firstWindow) / first.rows.length) * 1.3)
-    const window = byName && !filters ? longestWalk : needed <= longestHeapWalk ? needed : 0
-    if (window > 0) {
-      const longer = await walk(window)
-      if (longer.rows.length >= limit || longer.exhausted) {
-        answeredBy('longer walk')
-        return longer.rows
-      }
-    }
+  if (!indexOnlyWalk && needed <= longestHeapWalk) {
+    const found = await walkOn(needed)
+    if (found) return found
   }
   // OFFSET 0 keeps the planner from walking the sort index again: it filters first (by trigram),
   // then sorts only the matches.
