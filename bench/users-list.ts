@@ -239,7 +239,7 @@ async function buildShapes(db: Db, n: number): Promise<{ shapes: Shape[]; notes:
   const rareEmail = (rareRows[0] as { email: string }).email
   const rare = rareEmail.slice(0, rareEmail.indexOf('@') + 1)
   // Search terms by how their matches are spread over the name order (the search plan depends on it).
-  const searches: { id: string; what: string; q: string; expect: Expect; after?: 'middle' | 'page 2' }[] = [
+  const searches: { id: string; what: string; q: string; expect: Expect; after?: 'middle' | 'page 2'; sort?: UserSort }[] = [
     { id: 'search-common', what: 'common substring', q: 'son', expect: full },
     { id: 'search-common-middle', what: 'common substring, from the middle of the name order', q: 'son', expect: full, after: 'middle' },
     { id: 'search-provider', what: 'e-mail provider, ~3 % of users', q: 'yahoo', expect: full },
@@ -253,6 +253,9 @@ async function buildShapes(db: Db, n: number): Promise<{ shapes: Shape[]; notes:
     { id: 'search-clustered-jose', what: 'first name clustered late in the name order', q: 'josé', expect: full },
     { id: 'search-clustered-mary', what: 'first name clustered in the middle of the name order, also in e-mails', q: 'mary', expect: full },
     { id: 'search-inside-word', what: 'inside a first name', q: 'hristoph', expect: full },
+    // In the e-mail order, which the word index does not serve: addresses starting with a name cluster there.
+    { id: 'search-email-mary', what: 'first name, in the e-mail order', q: 'mary', expect: full, sort: 'email' },
+    { id: 'search-email-smith', what: 'last name, in the e-mail order', q: 'smith', expect: full, sort: 'email' },
     { id: 'search-rare', what: 'part of one e-mail', q: rare, expect: (p) => (p.rows.length >= 1 && p.rows.some((r) => r.email === rareEmail) ? undefined : `expected ${rareEmail}, got ${p.rows.length} rows`) },
     { id: 'search-none', what: 'no match', q: 'zzyzx', expect: (p) => (p.rows.length === 0 ? undefined : `expected no rows, got ${p.rows.length}`) },
     // Searches need at least three characters; a shorter term is ignored and the full list shown.
@@ -277,10 +280,10 @@ async function buildShapes(db: Db, n: number): Promise<{ shapes: Shape[]; notes:
     shapes.push({
       id: s.id,
       group: 'search',
-      label: `search "${s.q}" (${s.what}; ${matches.toLocaleString('en')} matches), sort name asc`,
-      params: { q: s.q, sort: 'name', dir: 'asc', perPage: PER_PAGE, after },
+      label: `search "${s.q}" (${s.what}; ${matches.toLocaleString('en')} matches), sort ${s.sort ?? 'name'} asc`,
+      params: { q: s.q, sort: s.sort ?? 'name', dir: 'asc', perPage: PER_PAGE, after },
       // A too-short term is ignored by listUsers, so its naive twin lists everyone too.
-      baseline: { sort: 'name', dir: 'asc', offset, filters: s.id === 'search-short' ? {} : { q: s.q } },
+      baseline: { sort: s.sort ?? 'name', dir: 'asc', offset, filters: s.id === 'search-short' ? {} : { q: s.q } },
       expect: s.expect,
     })
   }

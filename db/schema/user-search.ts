@@ -12,7 +12,7 @@ import { index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
  * the postings of the words containing it, each list already in name order.
  */
 
-/** Every word of a user's name and of the local part of their email, with the user's name sort key. */
+/** Every word of a user's name and of the local part of their email, with the user's sort keys. */
 export const userSearchPostings = pgTable(
   'user_search_postings',
   {
@@ -20,8 +20,10 @@ export const userSearchPostings = pgTable(
     // lower(users.name): the users list's name order, so one word's users are read in that order.
     sortKey: text('sort_key').notNull(),
     userKey: uuid('user_key').notNull(),
+    // lower(coalesce(users.email, '')): the same in the email order (filled by migration 0016).
+    emailKey: text('email_key').notNull().default(''),
   },
-  (t) => [primaryKey({ columns: [t.word, t.sortKey, t.userKey] })],
+  (t) => [primaryKey({ columns: [t.word, t.sortKey, t.userKey] }), index('user_search_postings_email_order_idx').on(t.word, t.emailKey, t.userKey)],
 )
 
 /**

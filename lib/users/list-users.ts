@@ -147,7 +147,7 @@ export async function listUsers(ctx: Ctx, input: unknown): Promise<UserPage> {
     const order = ascending ? [asc(expr), asc(users.key)] : [desc(expr), desc(users.key)]
 
     const fetched: Fetched[] = term
-      ? await searchPage(tx, { filters: where, keyset, cursor, term, expr, ascending, limit: p.perPage + 1, byName: p.sort === 'name', filtersOnUsers: seen.onUsersOnly })
+      ? await searchPage(tx, { filters: where, keyset, cursor, term, expr, ascending, limit: p.perPage + 1, byName: p.sort === 'name', wordOrder: p.sort === 'name' || p.sort === 'email' ? p.sort : undefined, filtersOnUsers: seen.onUsersOnly })
       : await tx
           .select({
             ...columns,

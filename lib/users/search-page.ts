@@ -21,7 +21,7 @@ import type { UserRow } from './list-users'
  * - `longestHeapWalk`: the same for walks that visit the heap: failing there costs as much as the
  *   trigram plan itself.
  * - `mostWords`: the most words of the word index (db/schema/user-search.ts) read for one page of
- *   the name order, each an index range of at most a page. A term inside more words than that is
+ *   the name or email order, each an index range of at most a page. A term inside more words than that is
  *   common enough for the walk.
  * - `filteredPostingsPerRow`: with a filter, each word reads at most this many postings per row of
  *   the page: 20 lets filters passing one user in 20 or more answer from the word index, and leaves
@@ -55,8 +55,10 @@ export type SearchInput = {
   expr: SQL
   ascending: boolean
   limit: number
-  /** `expr` is the name order: its covering index and the word index can serve the search. */
+  /** `expr` is the name order: its covering index can serve the walk. */
   byName: boolean
+  /** `expr` is an order the word index keeps (name or email): it can serve the search. */
+  wordOrder: 'name' | 'email' | undefined
   /**
    * `filters` read only columns of `users`, all of which the name order's index carries (migration
    * 0014): walking that order then stays in the index.
@@ -83,9 +85,9 @@ function fromRaw(r: Record<string, unknown>): Fetched {
 
 /**
  * Substring search in a chosen order, with three plans. A common term is found by walking the sort
- * index until a page of matches is found. In the name order, a term that is not common at the
- * start of the order is read from the word index, where each word's users are already in name
- * order. Otherwise it is found through the trigram index, and its matches sorted. Each plan has
+ * index until a page of matches is found. In the name and email orders, a term that is not common
+ * at the start of the order is read from the word index, where each word's users are already in
+ * that order. Otherwise it is found through the trigram index, and its matches sorted. Each plan has
  * its slow case: walking crawls the whole index for a rare term that sorts late ("zoë" by name),
  * the word index reads a range per word containing the term, and the trigram plan sorts every
  * match: a hundred thousand for a common term, seven thousand for a first name.
@@ -97,7 +99,7 @@ function fromRaw(r: Record<string, unknown>): Fetched {
  * walk to the table, and a filtered read of the word index checks each candidate's row.
  */
 export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]> {
-  const { filters, keyset, cursor, term, expr, ascending, limit, byName, filtersOnUsers } = input
+  const { filters, keyset, cursor, term, expr, ascending, limit, byName, wordOrder, filtersOnUsers } = input
   const indexOnlyWalk = byName && (!filters || filtersOnUsers)
   const like = `%${escapeLike(term.toLowerCase())}%`
   const dir = ascending ? sql`asc` : sql`desc`
@@ -124,8 +126,9 @@ export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]>
     return { rows, exhausted: (counted[0] as { n: number }).n < window }
   }
   // The users of each word containing the term, a page at most per word from where the page starts,
-  // merged. A user in several such words counts once; null when the word index cannot answer.
-  const byWords = async (): Promise<Fetched[] | null> => {
+  // merged, in the name or email order (the word index keeps both). A user in several such words
+  // counts once; null when the word index cannot answer.
+  const byWords = async (order: 'name' | 'email'): Promise<Fetched[] | null> => {
     const lowered = term.toLowerCase()
     if (!WORD_TERM.test(lowered)) return null
     const inWords = `%${lowered}%`
@@ -137,8 +140,10 @@ export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]>
     if (inDomain || words.length > searchWindows.mostWords) return null
     if (words.length === 0) return []
     const p = userSearchPostings
-    const from = cursor ? (ascending ? sql`and (${p.sortKey}, ${p.userKey}) > (${cursor[0]}, ${cursor[1]}::uuid)` : sql`and (${p.sortKey}, ${p.userKey}) < (${cursor[0]}, ${cursor[1]}::uuid)`) : sql``
-    const postings = (extra: SQL) => sql`select ${p.userKey} as user_key, ${p.sortKey} as sort_key from ${p} where ${p.word} = w.word ${from} order by ${p.sortKey} ${dir}, ${p.userKey} ${dir} ${extra}`
+    const orderKey = order === 'name' ? p.sortKey : p.emailKey
+    const from = cursor ? (ascending ? sql`and (${orderKey}, ${p.userKey}) > (${cursor[0]}, ${cursor[1]}::uuid)` : sql`and (${orderKey}, ${p.userKey}) < (${cursor[0]}, ${cursor[1]}::uuid)`) : sql``
+    const postings = (extra: SQL) =>
+      sql`select ${p.userKey} as user_key, ${orderKey} as sort_key, ${p.sortKey} as name_key from ${p} where ${p.word} = w.word ${from} order by ${orderKey} ${dir}, ${p.userKey} ${dir} ${extra}`
     const perWord = sql`from unnest(${sql.param(words)}::text[]) w(word)`
     if (!filters)
       return page(sql`
@@ -156,7 +161,7 @@ export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]>
       with h as (
         select w.word, c.user_key as key, c.sort_key ${perWord} cross join lateral (
           select c.user_key, c.sort_key from (${postings(sql`limit ${cap}`)}) c
-          where (select true from ${users} where lower(${users.name}) = c.sort_key and ${users.key} = c.user_key and ${filters})
+          where (select true from ${users} where lower(${users.name}) = c.name_key and ${users.key} = c.user_key and ${filters})
           order by c.sort_key ${dir}, c.user_key ${dir} limit ${limit}
         ) c
       ),
@@ -194,8 +199,8 @@ export async function searchPage(tx: Tx, input: SearchInput): Promise<Fetched[]>
     const found = await walkOn(needed)
     if (found) return found
   }
-  if (byName) {
-    const found = await byWords()
+  if (wordOrder) {
+    const found = await byWords(wordOrder)
     if (found) {
       answeredBy('words')
       return found

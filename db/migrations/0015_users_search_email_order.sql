@@ -1,0 +1,2 @@
+ALTER TABLE "user_search_postings" ADD COLUMN "email_key" text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX "user_search_postings_email_order_idx" ON "user_search_postings" USING btree ("word","email_key","user_key");
