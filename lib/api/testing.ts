@@ -64,6 +64,19 @@ export async function tokenFor(client: Pick<TestApiClient, 'clientId' | 'secret'
 }
 
 /** A token request as a client sends it: form-encoded, credentials in the body unless `basic`. */
+/** Request options for a route handler under test: the bearer token (or none) and a JSON body. */
+export function requestInit(token: string | null, method = 'GET', body?: unknown): RequestInit {
+  return {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    // A string goes as it is, so that tests can send malformed JSON.
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  }
+}
+
+/** The second argument of a dynamic route handler whose segment is `[key]`. */
+export const keyParams = (key: string) => ({ params: Promise.resolve({ key }) })
+
 export function tokenRequest(form: Record<string, string>, init: { basic?: { id: string; secret: string }; headers?: Record<string, string> } = {}): Request {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...init.headers }
   if (init.basic) {

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/db/client'
 import { apps } from '@/db/schema'
-import { insertApiClient, type TestApiClient, tokenFor } from '@/lib/api/testing'
+import { insertApiClient, type TestApiClient, tokenFor, requestInit as init, keyParams } from '@/lib/api/testing'
 import { accessSnapshot, appRow, createApp, createAppRole, createGroup, grantAppRole } from '@/test/access-factories'
 import { expectGatehouseConforms } from '@/test/contract'
 import { auditRows, grantHolders, insertUsers, stageKeyOf } from '@/test/factories'
@@ -16,13 +16,7 @@ type Json = Record<string, unknown>
 type Page = { results: Json[]; page: Json }
 type Problem = { status: number; errorCode: string; detail: string; errors?: Record<string, string[]> }
 
-const init = (token: string | null, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-  body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-})
 const noParams = { params: Promise.resolve({}) }
-const withKey = (key: string) => ({ params: Promise.resolve({ key }) })
 
 async function answer(operationId: string, response: Response) {
   const status = response.status
@@ -30,9 +24,9 @@ async function answer(operationId: string, response: Response) {
 }
 const list = async (token: string | null, query = '') => answer('Apps_ListApps', await listApps(new Request(`${BASE}${query}`, init(token)), noParams))
 const create = async (token: string | null, body: unknown) => answer('Apps_CreateApp', await POST(new Request(BASE, init(token, 'POST', body)), noParams))
-const read = async (token: string | null, key: string) => answer('Apps_GetApp', await getApp(new Request(`${BASE}/${key}`, init(token)), withKey(key)))
-const patch = async (token: string | null, key: string, body: unknown) => answer('Apps_UpdateApp', await PATCH(new Request(`${BASE}/${key}`, init(token, 'PATCH', body)), withKey(key)))
-const remove = async (token: string | null, key: string, query = '') => answer('Apps_DeleteApp', await DELETE(new Request(`${BASE}/${key}${query}`, init(token, 'DELETE')), withKey(key)))
+const read = async (token: string | null, key: string) => answer('Apps_GetApp', await getApp(new Request(`${BASE}/${key}`, init(token)), keyParams(key)))
+const patch = async (token: string | null, key: string, body: unknown) => answer('Apps_UpdateApp', await PATCH(new Request(`${BASE}/${key}`, init(token, 'PATCH', body)), keyParams(key)))
+const remove = async (token: string | null, key: string, query = '') => answer('Apps_DeleteApp', await DELETE(new Request(`${BASE}/${key}${query}`, init(token, 'DELETE')), keyParams(key)))
 
 describe('/api/gatehouse/v1/apps', () => {
   useTestDatabase()

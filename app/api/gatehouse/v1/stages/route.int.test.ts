@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/db/client'
 import { auditEvents, registrationGroups, sessions, stages } from '@/db/schema'
-import { insertApiClient, type TestApiClient, tokenFor } from '@/lib/api/testing'
+import { insertApiClient, type TestApiClient, tokenFor, requestInit as init, keyParams } from '@/lib/api/testing'
 import { openStageSession } from '@/lib/auth/stage-sessions'
 import { createGroup } from '@/test/access-factories'
 import { expectGatehouseConforms } from '@/test/contract'
@@ -19,25 +19,19 @@ type Json = Record<string, unknown>
 type Page = { results: Json[]; page: Json }
 type Problem = { status: number; errorCode: string; detail: string; errors?: Record<string, string[]> }
 
-const init = (token: string | null, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-  body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-})
-const withKey = (key: string) => ({ params: Promise.resolve({ key }) })
 
 async function answer(operationId: string, response: Response) {
   const status = response.status
   return { status, body: (await expectGatehouseConforms(operationId, response)) as Json & Problem }
 }
 const list = async (token: string | null, query = '') => answer('Stages_ListStages', await listStages(new Request(`${BASE}${query}`, init(token)), { params: Promise.resolve({}) }))
-const read = async (token: string | null, key: string) => answer('Stages_GetStage', await getStage(new Request(`${BASE}/${key}`, init(token)), withKey(key)))
+const read = async (token: string | null, key: string) => answer('Stages_GetStage', await getStage(new Request(`${BASE}/${key}`, init(token)), keyParams(key)))
 const renameStage = async (token: string | null, key: string, body: unknown) =>
-  answer('Stages_RenameStage', await rename(new Request(`${BASE}/${key}`, init(token, 'PATCH', body)), withKey(key)))
+  answer('Stages_RenameStage', await rename(new Request(`${BASE}/${key}`, init(token, 'PATCH', body)), keyParams(key)))
 const sessionsOf = async (token: string | null, key: string, body: unknown) =>
-  answer('Stages_UpdateStageSessions', await patchSessions(new Request(`${BASE}/${key}/sessions`, init(token, 'PATCH', body)), withKey(key)))
+  answer('Stages_UpdateStageSessions', await patchSessions(new Request(`${BASE}/${key}/sessions`, init(token, 'PATCH', body)), keyParams(key)))
 const selfRegistration = async (token: string | null, key: string, body: unknown) =>
-  answer('Stages_UpdateSelfRegistration', await patchSelfRegistration(new Request(`${BASE}/${key}/self-registration`, init(token, 'PATCH', body)), withKey(key)))
+  answer('Stages_UpdateSelfRegistration', await patchSelfRegistration(new Request(`${BASE}/${key}/self-registration`, init(token, 'PATCH', body)), keyParams(key)))
 
 const snapshot = () => rowCounts({ stages, registrationGroups, audit: auditEvents })
 async function stageRow(key: string) {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/db/client'
 import { groupMembers, organizations } from '@/db/schema'
 import { refreshEndUserFlag } from '@/lib/access/end-user-flag'
-import { insertApiClient, tokenFor } from '@/lib/api/testing'
+import { insertApiClient, tokenFor, requestInit as init, keyParams } from '@/lib/api/testing'
 import { createApp, createAppRole, createGroup, grantAppRole } from '@/test/access-factories'
 import { expectConforms } from '@/test/contract'
 import { insertUsers, stageKeyOf } from '@/test/factories'
@@ -18,7 +18,6 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000'
 type Page = { results: Array<Record<string, unknown> & { key: string }>; page: Record<string, number | null> }
 type Problem = { status: number; errorCode: string; errors?: Record<string, string[]> }
 
-const init = (token: string | null): RequestInit => ({ headers: token ? { authorization: `Bearer ${token}` } : {} })
 
 describe('/api/identity/v1/application-roles', () => {
   useTestDatabase()
@@ -47,13 +46,13 @@ describe('/api/identity/v1/application-roles', () => {
 
   const list = async (query = '', token: string | null = t.viewer) => (await expectConforms('ApplicationRole_QueryApplicationRoles', await listRoute(new Request(`${BASE}${query}`, init(token)), { params: Promise.resolve({}) }))) as Page & Problem
   const holders = async (key: string, query = '', token: string | null = t.viewer) =>
-    (await expectConforms('ApplicationRole_QueryUsersByApplicationRole', await usersRoute(new Request(`${BASE}/${key}/users${query}`, init(token)), { params: Promise.resolve({ key }) }))) as Page & Problem
+    (await expectConforms('ApplicationRole_QueryUsersByApplicationRole', await usersRoute(new Request(`${BASE}/${key}/users${query}`, init(token)), keyParams(key)))) as Page & Problem
   /**
    * The contract declares no 400 for the holders list, but a bad parameter can only be one (REST-3).
    * Its body is the same ProblemDetails the role list declares for its 400.
    */
   const holdersRefused = async (key: string, query: string) => {
-    const response = await usersRoute(new Request(`${BASE}/${key}/users${query}`, init(t.viewer)), { params: Promise.resolve({ key }) })
+    const response = await usersRoute(new Request(`${BASE}/${key}/users${query}`, init(t.viewer)), keyParams(key))
     await expect(expectConforms('ApplicationRole_QueryUsersByApplicationRole', response.clone())).rejects.toThrow(/does not declare status 400/)
     return (await expectConforms('ApplicationRole_QueryApplicationRoles', response)) as Problem
   }

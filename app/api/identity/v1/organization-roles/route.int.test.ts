@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { insertApiClient, tokenFor } from '@/lib/api/testing'
+import { insertApiClient, tokenFor, requestInit as init, keyParams } from '@/lib/api/testing'
 import { permissionsBySlug } from '@/lib/authz/catalogue'
 import { expectConforms } from '@/test/contract'
 import { createApp } from '@/test/access-factories'
@@ -14,33 +14,27 @@ type Page = { results: Array<Record<string, unknown>>; page: Record<string, unkn
 type Problem = { status: number; errorCode: string; errors?: Record<string, string[]> }
 const perm = (slug: string) => permissionsBySlug.get(slug)!.key
 
-const init = (token: string | null, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-  body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-})
 const noParams = { params: Promise.resolve({}) }
-const withKey = (key: string) => ({ params: Promise.resolve({ key }) })
 
 const list = async (token: string | null, query = '') => expectConforms('OrganizationRole_QueryOrganizationRoles', await queryRoles(new Request(`${BASE}${query}`, init(token)), noParams))
-const read = async (token: string | null, key: string) => expectConforms('OrganizationRole_ReadOrganizationRole', await readRole(new Request(`${BASE}/${key}`, init(token)), withKey(key)))
+const read = async (token: string | null, key: string) => expectConforms('OrganizationRole_ReadOrganizationRole', await readRole(new Request(`${BASE}/${key}`, init(token)), keyParams(key)))
 const create = async (token: string | null, body: unknown) => {
   const response = await POST(new Request(BASE, init(token, 'POST', body)), noParams)
   const status = response.status
   return { status, body: (await expectConforms('OrganizationRole_CreateOrganizationRole', response)) as Record<string, unknown> }
 }
 const patch = async (token: string | null, key: string, body: unknown) => {
-  const response = await PATCH(new Request(`${BASE}/${key}`, init(token, 'PATCH', body)), withKey(key))
+  const response = await PATCH(new Request(`${BASE}/${key}`, init(token, 'PATCH', body)), keyParams(key))
   const status = response.status
   return { status, body: (await expectConforms('OrganizationRole_UpdateOrganizationRole', response)) as Problem | null }
 }
 const remove = async (token: string | null, key: string) => {
-  const response = await DELETE(new Request(`${BASE}/${key}`, init(token, 'DELETE')), withKey(key))
+  const response = await DELETE(new Request(`${BASE}/${key}`, init(token, 'DELETE')), keyParams(key))
   const status = response.status
   return { status, body: (await expectConforms('OrganizationRole_DeleteOrganizationRole', response)) as Problem | null }
 }
 const users = async (token: string | null, key: string, query = '') =>
-  expectConforms('OrganizationRole_QueryUsersByRole', await usersByRole(new Request(`${BASE}/${key}/users${query}`, init(token)), withKey(key)))
+  expectConforms('OrganizationRole_QueryUsersByRole', await usersByRole(new Request(`${BASE}/${key}/users${query}`, init(token)), keyParams(key)))
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000'
 

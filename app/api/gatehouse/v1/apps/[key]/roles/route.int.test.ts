@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { insertApiClient, type TestApiClient, tokenFor } from '@/lib/api/testing'
+import { insertApiClient, type TestApiClient, tokenFor, requestInit as init, keyParams } from '@/lib/api/testing'
 import { accessSnapshot, createApp, createAppRole, createGroup, grantAppRole, instancesOf } from '@/test/access-factories'
 import { expectGatehouseConforms } from '@/test/contract'
 import { auditRows, insertUsers, stageKeyOf } from '@/test/factories'
@@ -13,21 +13,15 @@ type Json = Record<string, unknown>
 type Page = { results: Json[]; page: Json }
 type Problem = { status: number; errorCode: string; detail: string; errors?: Record<string, string[]> }
 
-const init = (token: string | null, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-  body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-})
-const appParams = (key: string) => ({ params: Promise.resolve({ key }) })
 const roleParams = (key: string, roleKey: string) => ({ params: Promise.resolve({ key, roleKey }) })
 
 async function answer(operationId: string, response: Response) {
   const status = response.status
   return { status, body: (await expectGatehouseConforms(operationId, response)) as Json & Problem }
 }
-const list = async (token: string | null, app: string, query = '') => answer('Apps_ListAppRoles', await listRoles(new Request(`${BASE}/${app}/roles${query}`, init(token)), appParams(app)))
+const list = async (token: string | null, app: string, query = '') => answer('Apps_ListAppRoles', await listRoles(new Request(`${BASE}/${app}/roles${query}`, init(token)), keyParams(app)))
 const create = async (token: string | null, app: string, body: unknown) =>
-  answer('Apps_CreateAppRole', await POST(new Request(`${BASE}/${app}/roles`, init(token, 'POST', body)), appParams(app)))
+  answer('Apps_CreateAppRole', await POST(new Request(`${BASE}/${app}/roles`, init(token, 'POST', body)), keyParams(app)))
 const read = async (token: string | null, app: string, role: string) =>
   answer('Apps_GetAppRole', await getRole(new Request(`${BASE}/${app}/roles/${role}`, init(token)), roleParams(app, role)))
 const patch = async (token: string | null, app: string, role: string, body: unknown) =>

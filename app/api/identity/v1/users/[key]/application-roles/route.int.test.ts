@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/db/client'
 import { groupMembers, organizations } from '@/db/schema'
 import { refreshEndUserFlag } from '@/lib/access/end-user-flag'
-import { insertApiClient, type TestApiClient, tokenFor } from '@/lib/api/testing'
+import { insertApiClient, type TestApiClient, tokenFor, requestInit as init, keyParams } from '@/lib/api/testing'
 import { accessSnapshot, createApp, createAppRole, createGroup, grantAppRole } from '@/test/access-factories'
 import { expectConforms } from '@/test/contract'
 import { auditRows, insertUsers, stageKeyOf } from '@/test/factories'
@@ -19,7 +19,6 @@ type Role = { key: string; name: string; environmentKey: string; isDirectlyAssig
 type Page = { results: Role[]; page: Record<string, number | null> }
 type Problem = { status: number; errorCode: string; errors?: Record<string, string[]> }
 
-const init = (token: string | null, method = 'GET'): RequestInit => ({ method, headers: token ? { authorization: `Bearer ${token}` } : {} })
 
 describe('/api/identity/v1/users/{key}/application-roles', () => {
   useTestDatabase()
@@ -65,7 +64,7 @@ describe('/api/identity/v1/users/{key}/application-roles', () => {
   })
 
   const list = async (key: string, query = '', token: string | null = t.viewer) =>
-    (await expectConforms('UserApplicationRoles_QueryUserApplicationRoles', await listRoute(new Request(`${BASE}/${key}/application-roles${query}`, init(token)), { params: Promise.resolve({ key }) }))) as Page & Problem
+    (await expectConforms('UserApplicationRoles_QueryUserApplicationRoles', await listRoute(new Request(`${BASE}/${key}/application-roles${query}`, init(token)), keyParams(key)))) as Page & Problem
   const call = async (method: 'POST' | 'DELETE', key: string, roleKey: string, token: string | null = t.manager) => {
     const route = method === 'POST' ? grantRoute : revokeRoute
     const response = await route(new Request(`${BASE}/${key}/application-roles/${roleKey}`, init(token, method)), { params: Promise.resolve({ key, roleKey }) })

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/db/client'
 import { organizations, roleAssignments } from '@/db/schema'
-import { insertApiClient, type TestApiClient, tokenFor } from '@/lib/api/testing'
+import { insertApiClient, type TestApiClient, tokenFor, requestInit as init, keyParams } from '@/lib/api/testing'
 import { accessSnapshot, createApp, createAppRole, grantAppRole } from '@/test/access-factories'
 import { expectConforms } from '@/test/contract'
 import { auditRows, createRole, grantRoleTo, insertUsers, roleKeyOf, userRow } from '@/test/factories'
@@ -19,11 +19,6 @@ type Grant = { key: string; name: string; grantPeriod: { startTime: string | nul
 type Page = { results: Grant[]; page: Record<string, number | null> }
 type Problem = { status: number; errorCode: string; detail: string; errors?: Record<string, string[]> }
 
-const init = (token: string | null, method = 'GET', body?: unknown): RequestInit => ({
-  method,
-  headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-  body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-})
 
 describe('/api/identity/v1/users/{key}/organization-roles', () => {
   useTestDatabase()
@@ -60,7 +55,7 @@ describe('/api/identity/v1/users/{key}/organization-roles', () => {
   })
 
   const list = async (key: string, query = '', token: string | null = t.viewer) =>
-    (await expectConforms('UserOrganizationRoles_GetUserOrganizationRoles', await listRoute(new Request(`${BASE}/${key}/organization-roles${query}`, init(token)), { params: Promise.resolve({ key }) }))) as Page &
+    (await expectConforms('UserOrganizationRoles_GetUserOrganizationRoles', await listRoute(new Request(`${BASE}/${key}/organization-roles${query}`, init(token)), keyParams(key)))) as Page &
       Problem
   const call = async (method: 'POST' | 'DELETE', key: string, roleKey: string, body?: unknown, token: string | null = t.accessManager) => {
     const route = method === 'POST' ? grantRoute : revokeRoute
